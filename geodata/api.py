@@ -1,0 +1,82 @@
+"""Map layers and the point lookup, always within the user's jurisdiction."""
+
+from django.db.models import Prefetch
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from geodata.models import Area, KeyArea, Level
+from geodata.selectors import LocationError, locate_for_user, point_from_lonlat
+from gridcase.accounts.jurisdiction import get_or_404, scope
+from gridcase.accounts.models import User
+
+
+class AreaFeatureSerializer(GeoFeatureModelSerializer):
+    workers = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Area
+        geo_field = "geom"
+        id_field = "code"
+        fields = ["code", "name", "level", "population", "households", "workers"]
+
+    def get_workers(self, area) -> list[str]:
+        return [str(user) for user in area.workers.all()] if area.level == Level.GRID else []
+
+
+class KeyAreaFeatureSerializer(GeoFeatureModelSerializer):
+    area_code = serializers.CharField(source="area.code")
+
+    class Meta:
+        model = KeyArea
+        geo_field = "geom"
+        fields = ["id", "name", "area_code", "patrols_per_week"]
+
+
+def _visible_areas(request):
+    workers = Prefetch("workers", queryset=User.objects.filter(is_active=True).order_by("username"))
+    return scope(Area.objects.prefetch_related(workers), request.user)
+
+
+class AreaList(ListAPIView):
+    """GeoJSON of one level of areas (?level=town|village|grid) in the user's jurisdiction."""
+
+    serializer_class = AreaFeatureSerializer
+
+    def get_queryset(self):
+        level = self.request.query_params.get("level", Level.GRID)
+        if level not in Level.values:
+            raise ValidationError({"level": f"层级必须是 {', '.join(Level.values)} 之一"})
+        return _visible_areas(self.request).filter(level=level)
+
+
+class AreaDetail(RetrieveAPIView):
+    serializer_class = AreaFeatureSerializer
+
+    def get_object(self):
+        return get_or_404(_visible_areas(self.request), self.request.user, code=self.kwargs["code"])
+
+
+class KeyAreaList(ListAPIView):
+    serializer_class = KeyAreaFeatureSerializer
+
+    def get_queryset(self):
+        return scope(KeyArea.objects.select_related("area"), self.request.user, "area__code")
+
+
+class Locate(APIView):
+    """?lon=&lat= (WGS-84) → the grid, village, town and county; 400 with a reason if outside."""
+
+    def get(self, request):
+        try:
+            point = point_from_lonlat(request.query_params.get("lon"), request.query_params.get("lat"))
+            location = locate_for_user(user=request.user, point=point)
+        except LocationError as exc:
+            return Response({"detail": str(exc)}, status=400)
+        return Response({
+            level: {"code": area.code, "name": area.name}
+            for level, area in vars(location).items()
+        })

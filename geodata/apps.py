@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GeodataConfig(AppConfig):
+    name = "geodata"
+    verbose_name = _("辖区与网格")

@@ -1,0 +1,112 @@
+"""Reading boundary files (GeoJSON, Shapefile, zipped Shapefile) through GDAL into WGS-84 features."""
+
+import os
+import re
+
+from django.contrib.gis.gdal import DataSource, GDALException, SpatialReference
+from django.contrib.gis.geos import GEOSGeometry
+
+from geodata.shapes import map_coords, to_geos, to_shapely
+from geodata import crs as chinese_datums
+from geodata.importer.core import Feature, Finding
+
+NAMED_CRS = ("wgs84", "gcj02", "bd09")
+_EPSG = re.compile(r"^epsg:(\d{4,6})$", re.IGNORECASE)
+
+
+class ReadError(ValueError):
+    """The file cannot be read at all; the message is for the user."""
+
+
+def parse_crs(value: str | None) -> str | int | None:
+    """'wgs84' | 'gcj02' | 'bd09' | an EPSG number | None (use the file's declaration)."""
+    if value is None or value == "":
+        return None
+    lowered = value.lower()
+    if lowered in NAMED_CRS:
+        return lowered
+    match = _EPSG.match(value)
+    if not match:
+        raise ReadError(f"不认识的坐标系 {value!r}：可用 wgs84、gcj02、bd09 或 EPSG:nnnn")
+    epsg = int(match.group(1))
+    try:
+        SpatialReference(epsg)
+    except (GDALException, Exception):
+        raise ReadError(f"不认识的坐标系 EPSG:{epsg}") from None
+    return 4326 if epsg == 4326 else epsg
+
+
+def _open(path: str) -> DataSource:
+    if not os.path.exists(path):
+        raise ReadError(f"文件不存在：{path}")
+    source = f"/vsizip/{path}" if path.lower().endswith(".zip") else path
+    try:
+        data_source = DataSource(source)
+    except GDALException:
+        raise ReadError("无法读取该文件：它不是有效的 GeoJSON 或 Shapefile（可能已被截断或损坏）") from None
+    if len(data_source) == 0:
+        raise ReadError("文件中没有图层")
+    return data_source
+
+
+def _looks_like_degrees(bounds: tuple[float, float, float, float]) -> bool:
+    west, south, east, north = bounds
+    return -180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90
+
+
+def read_features(path: str, *, level: str, crs: str | None = None, code_field: str = "code",
+                  name_field: str = "name") -> tuple[list[Feature], list[Finding]]:
+    """Features converted to WGS-84, plus notes about the file as a whole. Raises ReadError."""
+    wanted = parse_crs(crs)
+    layer = _open(path)[0]
+    fields = set(layer.fields)
+    missing = [f for f in (code_field, name_field) if f not in fields]
+    if missing:
+        raise ReadError(f"文件缺少字段 {', '.join(missing)}（已有字段：{', '.join(sorted(fields)) or '无'}）")
+
+    notes: list[Finding] = []
+    file_srs = layer.srs
+    if wanted is None:
+        if file_srs is None:
+            notes.append(Finding.warning("文件未声明坐标系，按 WGS-84 经纬度读取"))
+            wanted = 4326
+        elif not file_srs.srid:
+            raise ReadError(f"无法识别文件声明的坐标系 {file_srs.name}，请用 --crs 指定")
+        else:
+            wanted = file_srs.srid
+    elif wanted in NAMED_CRS and file_srs is not None and file_srs.projected:
+        raise ReadError(f"文件声明的坐标系 {file_srs.name} 是投影坐标，与指定的 {crs} 不符")
+
+    bounds = layer.extent.tuple if len(layer) else (0, 0, 0, 0)
+    projected = isinstance(wanted, int) and wanted != 4326 and not SpatialReference(wanted).geographic
+    if projected and _looks_like_degrees(bounds):
+        raise ReadError(f"坐标系为 EPSG:{wanted}（投影坐标，单位米），但坐标值看起来是经纬度：文件的坐标系声明可能有误")
+    if not projected and not _looks_like_degrees(bounds):
+        raise ReadError("坐标值超出经纬度范围：文件可能是投影坐标（单位米），却声明或指定为经纬度；请用 --crs EPSG:nnnn 指定")
+
+    features = []
+    for index, ogr_feature in enumerate(layer, start=1):
+        code = str(ogr_feature.get(code_field) or "").strip()
+        name = str(ogr_feature.get(name_field) or "").strip()
+        properties = {f: ogr_feature.get(f) for f in layer.fields}
+        geom = _to_wgs84(ogr_feature.geom, wanted) if ogr_feature.geom is not None else None
+        features.append(Feature(index=index, code=code, name=name, geom=geom, properties=properties))
+        if index == 1 and wanted != "gcj02" and _declares_gcj02(properties):
+            notes.append(Finding.warning("要素属性 coordinate_system 标明 GCJ-02，但未按 GCJ-02 转换（是否应使用 --crs gcj02？）"))
+    return features, notes
+
+
+def _declares_gcj02(properties: dict) -> bool:
+    # DataV/AMap exports are GCJ-02 whatever GeoJSON assumes; some say so in a property.
+    return str(properties.get("coordinate_system") or "").upper().replace("-", "") == "GCJ02"
+
+
+def _to_wgs84(ogr_geom, wanted: str | int) -> GEOSGeometry:
+    geom = GEOSGeometry(ogr_geom.wkb, srid=4326 if wanted in NAMED_CRS else wanted)
+    if wanted in chinese_datums.TO_WGS84:
+        shift = chinese_datums.TO_WGS84[wanted]
+        return to_geos(map_coords(to_shapely(geom), shift))
+    if geom.srid != 4326:
+        geom.transform(4326)
+    return geom
+

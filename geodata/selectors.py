@@ -1,0 +1,107 @@
+"""Reads of the territory, spatial ones included."""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.gis.geos import GEOSGeometry, Point
+from django.db import connection
+
+from geodata.models import Area, Level
+
+
+class LocationError(ValueError):
+    """A point that cannot be placed in the user's territory; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Location:
+    grid: Area
+    village: Area
+    town: Area
+    county: Area
+
+
+def point_from_lonlat(lon, lat) -> Point:
+    try:
+        lon, lat = float(lon), float(lat)
+    except (TypeError, ValueError):
+        raise LocationError("经纬度必须是数字") from None
+    if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+        raise LocationError(f"经纬度超出范围：({lon}, {lat})")
+    return Point(lon, lat, srid=4326)
+
+
+def grid_for_point(*, point: Point) -> Area | None:
+    # Grids of a village do not overlap (import refuses it), so at most one covers the point;
+    # order by code so that a shared edge resolves the same way every time.
+    return (
+        Area.objects.filter(level=Level.GRID, geom__covers=point)
+        .select_related("parent__parent__parent")
+        .order_by("code")
+        .first()
+    )
+
+
+def locate(*, point: Point) -> Location:
+    """The grid, village, town and county of a point; LocationError if no grid covers it."""
+    grid = grid_for_point(point=point)
+    if grid is None:
+        raise LocationError("该位置不在任何网格内")
+    village = grid.parent
+    return Location(grid=grid, village=village, town=village.parent, county=village.parent.parent)
+
+
+def locate_for_user(*, user, point: Point) -> Location:
+    """Like `locate`, but a point outside the user's jurisdiction is an error naming where it falls."""
+    from gridcase.accounts.jurisdiction import covers_code
+
+    location = locate(point=point)
+    if not covers_code(user, location.grid.code):
+        raise LocationError(
+            f"该位置不在您的辖区内：它属于 {location.town.name}{location.village.name}{location.grid.name}"
+            f"（{location.grid.code}）"
+        )
+    return location
+
+
+def grid_codes_for_points(points: Sequence[tuple[float, float]]) -> list[str | None]:
+    """The grid code of each (lon, lat), in order, None where no grid covers it; one query for the lot.
+
+    Raw SQL because the ORM cannot join a parameter array to a spatial predicate: the points go in
+    as two arrays, and the GiST index on the grids answers each LATERAL probe.
+    """
+    if not points:
+        return []
+    lons = [float(p[0]) for p in points]
+    lats = [float(p[1]) for p in points]
+    sql = """
+        SELECT g.code
+        FROM unnest(%s::float8[], %s::float8[]) WITH ORDINALITY AS p(lon, lat, i)
+        LEFT JOIN LATERAL (
+            SELECT a.code FROM geodata_area a
+            WHERE a.level = 'grid' AND ST_Covers(a.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326))
+            ORDER BY a.code LIMIT 1
+        ) g ON true
+        ORDER BY p.i
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [lons, lats])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def smallest_area_covering(geom: GEOSGeometry) -> Area | None:
+    """The deepest area whose polygon covers `geom` (longest code wins)."""
+    from django.db.models.functions import Length
+
+    return Area.objects.filter(geom__covers=geom).order_by(Length("code").desc(), "code").first()
+
+
+def jurisdiction_extent(*, codes: Sequence[str]) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the areas these codes name, for fitting a map."""
+    from django.contrib.gis.db.models import Extent
+
+    if not codes:
+        return None
+    areas = Area.objects.filter(code__in=[c for c in codes if c]) if "" not in codes else Area.objects.all()
+    return areas.aggregate(extent=Extent("geom"))["extent"]

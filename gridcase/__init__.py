@@ -1,0 +1,3 @@
+from gridcase.celery import app as celery_app
+
+__all__ = ["celery_app"]

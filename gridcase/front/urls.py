@@ -1,0 +1,9 @@
+from django.urls import path
+
+from gridcase.front import views
+
+app_name = "front"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,7 @@
+"""Every periodic task, in one place (read by settings as CELERY_BEAT_SCHEDULE)."""
+
+BEAT_HEARTBEAT_SECONDS = 60
+
+CELERY_BEAT_SCHEDULE = {
+    "beat-heartbeat": {"task": "gridcase.front.tasks.beat_heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS},
+}

@@ -1,0 +1,186 @@
+"""Settings for gridcase, read from the environment.
+
+GRIDCASE_PROFILE picks the defaults: "production" (the default: DEBUG off, a SECRET_KEY and
+ALLOWED_HOSTS are required, cookies are HTTPS-only) or "dev" (DEBUG on, a throwaway key, localhost).
+Any variable set in the environment overrides the profile's default.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from gridcase.lib.env import env, envbool, envint, envlist, envsecret
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+PROFILE = env("GRIDCASE_PROFILE", "production")
+if PROFILE not in {"production", "dev"}:
+    raise ImproperlyConfigured(f"GRIDCASE_PROFILE must be 'production' or 'dev', not {PROFILE!r}")
+DEV = PROFILE == "dev"
+
+DEBUG = envbool("DEBUG", DEV)
+SECRET_KEY = envsecret("SECRET_KEY", "dev-only-insecure-key" if DEV else None)
+if not SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set in production")
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEV else [])
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production (comma-separated host names)")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+
+HTTPS = envbool("GRIDCASE_HTTPS", not DEV)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "leaflet",
+    "rest_framework",
+    "rest_framework_gis",
+    "geodata",
+    "gridcase.accounts",
+    "gridcase.front",
+    "gridcase.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "gridcase.urls"
+WSGI_APPLICATION = "gridcase.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "gridcase.front.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = env("DATABASE_URL", "postgis://gridcase:gridcase@127.0.0.1:5432/gridcase")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
+if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
+    raise ImproperlyConfigured("DATABASE_URL must be a postgis:// URL (PostgreSQL with PostGIS)")
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "front:home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Uploaded boundary files can be a few MB of coordinates.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+GEODATA_MAX_UPLOAD_BYTES = envint("GEODATA_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+
+# Redis serves Celery (broker and results) and the health check.
+REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL)
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 300)
+CELERY_RESULT_EXPIRES = 3600
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+HEALTHZ_CELERY_TIMEOUT = envint("HEALTHZ_CELERY_TIMEOUT", 5)
+
+# The basemap is optional: intranet deployments point it at their own tile server.
+# BASEMAP_CRS says which coordinate system the tiles are drawn in, so that the map can shift
+# WGS-84 data onto GCJ-02 tiles (AMap, Tencent).
+BASEMAP_URL = env("BASEMAP_URL", "")
+BASEMAP_CRS = env("BASEMAP_CRS", "wgs84").lower()
+if BASEMAP_CRS not in {"wgs84", "gcj02"}:
+    raise ImproperlyConfigured(f"BASEMAP_CRS must be 'wgs84' or 'gcj02', not {BASEMAP_CRS!r}")
+BASEMAP_ATTRIBUTION = env("BASEMAP_ATTRIBUTION", "")
+BASEMAP_MAX_ZOOM = envint("BASEMAP_MAX_ZOOM", 18)
+
+# django-leaflet draws the admin's map widgets; it gets the same basemap, or none.
+LEAFLET_CONFIG = {
+    "TILES": [(_("底图"), BASEMAP_URL, {"attribution": BASEMAP_ATTRIBUTION})] if BASEMAP_URL else [],
+    "DEFAULT_CENTER": (33.80, 118.33),
+    "DEFAULT_ZOOM": 10,
+    "RESET_VIEW": False,
+}
+
+# Import validation: overlaps and slivers below this many square metres are rounding, not errors.
+GEODATA_TOLERANCE_M2 = float(env("GEODATA_TOLERANCE_M2", "1.0"))
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+}
+
+from gridcase.schedules import CELERY_BEAT_SCHEDULE  # noqa: E402,F401
+
+CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+# The footer says the demo's inner boundaries are synthetic wherever demo data may be loaded.
+DEMO_NOTICE = envbool("GRIDCASE_DEMO", DEV)
+# Debian 12 ships GDAL 3.6, which cannot block file/network access from spatial reference
+# definitions; only county admins (staff) upload boundary files, so the warning is noise here.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("gridcase.front.urls")),
+    path("accounts/", include("gridcase.accounts.urls")),
+    path("api/geodata/", include("geodata.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
