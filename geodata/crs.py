@@ -1,8 +1,8 @@
 """China's obfuscated web-map datums, GCJ-02 (AMap, Tencent) and BD-09 (Baidu), to and from WGS-84.
 
 GCJ-02 is WGS-84 plus a published non-linear offset (a few hundred metres). The forward formula
-is exact by definition; the inverse has no closed form, so gcj02_to_wgs84 iterates the forward one
-until the error is below a millimetre. Points outside China are not shifted by these datums.
+is exact by definition; the inverse has no closed form, so the inverses iterate the forward formulas
+until the error is far below a millimetre. Points outside China are not shifted by these datums.
 """
 
 import math
@@ -41,17 +41,22 @@ def wgs84_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
     return lon + dlon, lat + dlat
 
 
+def _invert(forward, lon: float, lat: float) -> tuple[float, float]:
+    """Solve forward(x) = (lon, lat) by fixed-point iteration; the offsets are smooth and small."""
+    x, y = lon, lat
+    for _ in range(20):
+        fx, fy = forward(x, y)
+        dx, dy = fx - lon, fy - lat
+        x, y = x - dx, y - dy
+        if abs(dx) < 1e-10 and abs(dy) < 1e-10:
+            break
+    return x, y
+
+
 def gcj02_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
     if out_of_china(lon, lat):
         return lon, lat
-    wlon, wlat = lon, lat
-    for _ in range(10):
-        glon, glat = wgs84_to_gcj02(wlon, wlat)
-        dlon, dlat = glon - lon, glat - lat
-        wlon, wlat = wlon - dlon, wlat - dlat
-        if abs(dlon) < 1e-9 and abs(dlat) < 1e-9:
-            break
-    return wlon, wlat
+    return _invert(wgs84_to_gcj02, lon, lat)
 
 
 def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
@@ -61,10 +66,7 @@ def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
 
 
 def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
-    x, y = lon - 0.0065, lat - 0.006
-    z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _BD_X_PI)
-    theta = math.atan2(y, x) - 0.000003 * math.cos(x * _BD_X_PI)
-    return z * math.cos(theta), z * math.sin(theta)
+    return _invert(gcj02_to_bd09, lon, lat)
 
 
 def bd09_to_wgs84(lon: float, lat: float) -> tuple[float, float]:

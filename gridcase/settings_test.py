@@ -7,6 +7,8 @@ os.environ.setdefault("GRIDCASE_PROFILE", "dev")
 from gridcase.settings import *  # noqa: E402,F403
 from gridcase.settings import REDIS_URL  # noqa: E402
 
+DEMO_NOTICE = True
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 
@@ -14,4 +16,4 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # process's Celery worker never takes another's tasks (they point at different test databases).
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 _redis_db = 1 + int(_worker.removeprefix("gw") or 0)
-CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL.rsplit("/", 1)[0] + f"/{_redis_db}"
+REDIS_URL = CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL.rsplit("/", 1)[0] + f"/{_redis_db}"

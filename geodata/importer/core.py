@@ -22,6 +22,7 @@ ERROR, WARNING = "error", "warning"
 # China's extent, generously: a county whose coordinates fall outside was read in the wrong CRS.
 CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)
 EQUAL_AREA_SRID = 6933  # WGS 84 / NSIDC EASE-Grid 2.0 Global: areas in m², anywhere
+SLIVER_WIDTH_M = 0.05
 
 
 @dataclass(frozen=True)
@@ -106,13 +107,32 @@ class ImportReport:
         return out
 
 
-def area_m2(geom) -> float:
+def _projected(shape) -> GEOSGeometry:
+    geom = to_geos(shape)
+    geom.transform(EQUAL_AREA_SRID)
+    return geom
+
+
+def area_m2(shape) -> float:
     """Area in square metres of a WGS-84 shapely geometry."""
-    if geom.is_empty:
-        return 0.0
-    projected = to_geos(geom)
-    projected.transform(EQUAL_AREA_SRID)
-    return projected.area
+    return 0.0 if shape.is_empty else _projected(shape).area
+
+
+def significant_m2(shape, tolerance: float) -> float:
+    """Area in m² of the parts of `shape` that are not digitising noise.
+
+    A part counts if it is larger than `tolerance` m² and wider than SLIVER_WIDTH_M; a sliver's
+    width is about 2·area/perimeter. Overlay of long shared edges leaves millimetre-wide slivers of
+    several m² that nobody drew, and those are not overlaps or gaps.
+    """
+    total = 0.0
+    for part in shapely.get_parts(shape):
+        if part.geom_type != "Polygon" or part.is_empty:
+            continue
+        projected = _projected(part)
+        if projected.area > tolerance and 2 * projected.area / projected.length > SLIVER_WIDTH_M:
+            total += projected.area
+    return total
 
 
 def _as_multipolygon(geom: GEOSGeometry) -> MultiPolygon:
@@ -156,7 +176,7 @@ def _check_against_parent(features: list[Feature], parent: Area, tolerance: floa
     shapes = [_shape(f) for f in features]
     for feature, shape in zip(features, shapes):
         if not parent_shape.covers(shape):
-            outside = area_m2(shape.difference(parent_shape))
+            outside = significant_m2(shape.difference(parent_shape), tolerance)
             if outside > tolerance:
                 feature.findings.append(Finding.error(f"超出上级 {parent.name}（{parent.code}）{outside:,.0f} m²"))
 
@@ -171,13 +191,13 @@ def _check_against_parent(features: list[Feature], parent: Area, tolerance: floa
     for i, j in zip(left, right):
         if i >= j or i >= len(features):
             continue
-        overlap = area_m2(all_shapes[i].intersection(all_shapes[j]))
+        overlap = significant_m2(all_shapes[i].intersection(all_shapes[j]), tolerance)
         if overlap > tolerance:
             features[i].findings.append(Finding.error(f"与 {labels[j]} 重叠 {overlap:,.0f} m²"))
             if j < len(features):
                 features[j].findings.append(Finding.error(f"与 {labels[i]} 重叠 {overlap:,.0f} m²"))
 
-    uncovered = area_m2(parent_shape.difference(shapely.union_all(all_shapes)))
+    uncovered = significant_m2(parent_shape.difference(shapely.union_all(all_shapes)), tolerance)
     if uncovered > tolerance:
         share = uncovered / area_m2(parent_shape) * 100
         return [Finding.warning(f"上级 {parent.name}（{parent.code}）有 {uncovered:,.0f} m²（{share:.2f}%）未被下级区域覆盖")]
@@ -191,7 +211,7 @@ def _check_existing_children(feature: Feature, area: Area, tolerance: float) -> 
         return
     new_shape = _shape(feature)
     children_union = shapely.union_all([to_shapely(c.geom) for c in children])
-    outside = area_m2(children_union.difference(new_shape))
+    outside = significant_m2(children_union.difference(new_shape), tolerance)
     if outside > tolerance:
         feature.findings.append(Finding.error(f"新范围使已有下级区域有 {outside:,.0f} m² 落在其外"))
 

@@ -89,11 +89,18 @@ def read_features(path: str, *, level: str, crs: str | None = None, code_field: 
         code = str(ogr_feature.get(code_field) or "").strip()
         name = str(ogr_feature.get(name_field) or "").strip()
         properties = {f: ogr_feature.get(f) for f in layer.fields}
-        geom = _to_wgs84(ogr_feature.geom, wanted) if ogr_feature.geom is not None else None
+        geom = _to_wgs84(ogr_feature.geom, wanted) if _has_geometry(ogr_feature) else None
         features.append(Feature(index=index, code=code, name=name, geom=geom, properties=properties))
         if index == 1 and wanted != "gcj02" and _declares_gcj02(properties):
             notes.append(Finding.warning("要素属性 coordinate_system 标明 GCJ-02，但未按 GCJ-02 转换（是否应使用 --crs gcj02？）"))
     return features, notes
+
+
+def _has_geometry(ogr_feature) -> bool:
+    try:
+        return ogr_feature.geom is not None
+    except GDALException:  # a null geometry ("geometry": null)
+        return False
 
 
 def _declares_gcj02(properties: dict) -> bool:

@@ -1,0 +1,27 @@
+.PHONY: demo test setup bench lint lock vendor
+
+demo: ## set everything up, load the demo county, run web + worker + beat
+	scripts/setup.sh
+	scripts/demo.sh
+
+test: ## set everything up (with the headless browser) and run the whole suite
+	scripts/setup.sh --test
+	.venv/bin/ruff check .
+	.venv/bin/pytest -n 2 -p no:cacheprovider
+
+setup:
+	scripts/setup.sh
+
+bench: ## benchmarks: large synthetic data, prints figures (not part of the suite)
+	scripts/setup.sh
+	GRIDCASE_PROFILE=dev .venv/bin/python manage.py bench locate --points $${POINTS:-1000000}
+
+lint:
+	.venv/bin/ruff check .
+
+lock: ## re-pin requirements.lock from requirements.in
+	python3.11 -m venv /tmp/gridcase-lock && /tmp/gridcase-lock/bin/pip install -q -r requirements.in
+	{ echo "# Exact versions, generated from requirements.in by: make lock"; /tmp/gridcase-lock/bin/pip freeze; } > requirements.lock
+
+vendor:
+	scripts/vendor_js.sh

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Copy the pinned front-end libraries from npm into static/vendor/<lib>-<version>/ (committed, served
+# by WhiteNoise: nothing comes from a CDN at run time). Run after changing package.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm ci --no-audit --no-fund --silent
+version() { node -p "require('./node_modules/$1/package.json').version"; }
+
+dest="static/vendor/leaflet-$(version leaflet)"
+rm -rf "$dest" && mkdir -p "$dest"
+cp -r node_modules/leaflet/dist/{leaflet.js,leaflet.css,images} node_modules/leaflet/LICENSE "$dest/"
+echo "vendored: $dest"

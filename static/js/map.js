@@ -1,0 +1,114 @@
+// The jurisdiction map: town, village and grid outlines with labels, key areas, a layer switcher,
+// and a popup for each grid. Works with no basemap at all (intranet, offline).
+(function () {
+  "use strict";
+  const config = JSON.parse(document.getElementById("map-config").textContent);
+  const notice = document.getElementById("map-notice");
+  const basemap = config.basemap;
+
+  function showNotice(text) {
+    notice.textContent = text;
+    notice.hidden = false;
+  }
+
+  // Data is WGS-84; on GCJ-02 tiles every vertex is shifted so that outlines sit on the right streets.
+  const toLatLng = basemap.url && basemap.crs === "gcj02"
+    ? (c) => { const p = window.gcj02.wgs84ToGcj02(c[0], c[1]); return L.latLng(p[1], p[0]); }
+    : (c) => L.latLng(c[1], c[0]);
+
+  const map = L.map("map", { zoomControl: true, attributionControl: Boolean(basemap.attribution) });
+  const [west, south, east, north] = config.extent;
+  map.fitBounds([toLatLng([west, south]), toLatLng([east, north])], { padding: [12, 12] });
+
+  const baseLayers = {};
+  if (basemap.url) {
+    const tiles = L.tileLayer(basemap.url, { maxZoom: basemap.maxZoom, attribution: basemap.attribution });
+    let warned = false;
+    tiles.on("tileerror", () => {
+      if (!warned) showNotice("底图无法加载，仅显示辖区矢量图层。");
+      warned = true;
+    });
+    baseLayers["底图"] = tiles.addTo(map);
+  }
+  baseLayers["空白底图"] = L.layerGroup();
+  if (!basemap.url) baseLayers["空白底图"].addTo(map);
+
+  const styles = {
+    town: { color: "#7a2e8e", weight: 3, fill: false, interactive: false },
+    village: { color: "#1f5fa8", weight: 2, fill: false, interactive: false },
+    grid: { color: "#2c8a4b", weight: 1, fillColor: "#2c8a4b", fillOpacity: 0.06 },
+    key: { color: "#d2462c", weight: 2, dashArray: "4 3", fillColor: "#d2462c", fillOpacity: 0.15 },
+  };
+  // Labels that would crowd the map at low zoom appear only from these zoom levels on.
+  const labelZoom = { town: 0, village: 12, grid: 14 };
+
+  function text(value) {
+    const span = document.createElement("span");
+    span.textContent = value == null || value === "" ? "—" : String(value);
+    return span.innerHTML;
+  }
+
+  function gridPopup(p) {
+    return `<dl class="popup">
+      <dt>网格</dt><dd>${text(p.name)}</dd>
+      <dt>代码</dt><dd>${text(p.code)}</dd>
+      <dt>户数</dt><dd>${text(p.households)}</dd>
+      <dt>人口</dt><dd>${text(p.population)}</dd>
+      <dt>网格员</dt><dd>${p.workers.length ? p.workers.map(text).join("、") : "未分配"}</dd>
+    </dl>`;
+  }
+
+  function areaLayer(level) {
+    return L.geoJSON(null, {
+      coordsToLatLng: toLatLng,
+      style: styles[level],
+      onEachFeature(feature, layer) {
+        layer.bindTooltip(feature.properties.name, {
+          permanent: true, direction: "center", className: `area-label label-${level}`,
+        });
+        if (level === "grid") layer.bindPopup(gridPopup(feature.properties));
+      },
+    });
+  }
+
+  async function load(url, layer) {
+    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(`${url}: ${response.status}`);
+    layer.addData(await response.json());
+    return layer;
+  }
+
+  const overlays = {
+    "乡镇/街道": areaLayer("town"),
+    "村/社区": areaLayer("village"),
+    "网格": areaLayer("grid"),
+    "治安重点地区": L.geoJSON(null, {
+      coordsToLatLng: toLatLng,
+      style: styles.key,
+      onEachFeature: (f, layer) => layer.bindPopup(`<strong>${text(f.properties.name)}</strong><br>每周至少巡逻 ${text(f.properties.patrols_per_week)} 次`),
+    }),
+  };
+  const levelUrl = (level) => `${config.areasUrl}?level=${level}`;
+  const loads = [
+    load(levelUrl("town"), overlays["乡镇/街道"]),
+    load(levelUrl("village"), overlays["村/社区"]),
+    load(levelUrl("grid"), overlays["网格"]),
+    load(config.keyAreasUrl, overlays["治安重点地区"]),
+  ];
+  Object.values(overlays).forEach((layer) => layer.addTo(map));
+  L.control.layers(baseLayers, overlays, { collapsed: window.innerWidth < 600 }).addTo(map);
+  L.control.scale({ imperial: false }).addTo(map);
+
+  function updateLabels() {
+    const zoom = map.getZoom();
+    for (const [level, minZoom] of Object.entries(labelZoom)) {
+      map.getContainer().classList.toggle(`hide-label-${level}`, zoom < minZoom);
+    }
+  }
+  map.on("zoomend", updateLabels);
+  updateLabels();
+
+  Promise.all(loads)
+    .then(() => { document.getElementById("map").dataset.loaded = "true"; })
+    .catch((error) => { showNotice("图层加载失败，请刷新重试。"); console.error(error); });
+})();

@@ -1,0 +1,138 @@
+"""The test world: the demo county (real codes, synthetic boundaries) and its twelve demo users,
+loaded once per test process into the real PostGIS test database; each test runs in a transaction
+that is rolled back. Servers the tests need (web, Celery worker) are real processes on that database.
+"""
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from gridcase.accounts.demo import DEMO_PASSWORD
+from gridcase.accounts.models import User
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+# Demo places used throughout: 屠园镇 and its 古河村; 耿车镇 for the other side.
+TUYUAN, GUHE = "321302112", "321302112210"
+GENGCHE = "321302101"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def users(db):
+    """The demo users by username: admin, leader, mediator, cadre, worker, adviser, and each with suffix 2."""
+    return {user.username: user for user in User.objects.select_related("area")}
+
+
+@pytest.fixture
+def login(client):
+    def log_in(username: str):
+        assert client.login(username=username, password=DEMO_PASSWORD)
+        return client
+
+    return log_in
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _process_env() -> dict:
+    """Environment for a child process that works on this test process's database and Redis."""
+    db = connection.settings_dict
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "gridcase.settings_test",
+        "DATABASE_URL": f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "PYTEST_XDIST_WORKER": os.environ.get("PYTEST_XDIST_WORKER", "gw0"),
+    }
+
+
+def _wait_until(ready, what: str, seconds: float = 30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if ready():
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"{what} did not come up within {seconds} s")
+
+
+@pytest.fixture(scope="session")
+def live_url(django_db_setup):
+    """A real web server process (runserver) on the test database; its URL."""
+    port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / f"server-{os.environ.get('PYTEST_XDIST_WORKER', 'gw0')}.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=_process_env(), stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+
+    def up():
+        try:
+            return urllib.request.urlopen(f"{url}/accounts/login/", timeout=1).status == 200
+        except OSError:
+            return False
+
+    try:
+        _wait_until(up, "the web server")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup):
+    """A real Celery worker process consuming from this test process's Redis database."""
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    client.flushdb()  # stale tasks from an earlier run must not be taken for this run's
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "gridcase", "worker", "--pool=solo", "--loglevel=WARNING",
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT, env=_process_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    from gridcase.celery import app
+
+    try:
+        _wait_until(lambda: bool(app.control.ping(timeout=0.5)), "the Celery worker")
+        yield worker
+    finally:
+        worker.terminate()
+        worker.wait(10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (no downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+        )
+        yield chromium
+        chromium.close()
