@@ -20,7 +20,7 @@ class AreaFeatureSerializer(GeoFeatureModelSerializer):
     class Meta:
         model = Area
         geo_field = "geom"
-        id_field = "code"
+        id_field = "code"  # the feature id; the code is not repeated in properties
         fields = ["code", "name", "level", "population", "households", "workers"]
 
     def get_workers(self, area) -> list[str]:

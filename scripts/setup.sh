@@ -102,5 +102,8 @@ fi
 # Vendored libraries are committed; npm is needed only to change them (scripts/vendor_js.sh).
 [[ -f static/vendor/leaflet-1.9.4/leaflet.js ]] || die "static/vendor is incomplete: run scripts/vendor_js.sh"
 
+say "Collecting static files"
+.venv/bin/python manage.py collectstatic --noinput -v0
+
 say "Migrating the database"
 .venv/bin/python manage.py migrate --noinput -v0

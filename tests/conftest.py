@@ -128,6 +128,9 @@ def browser():
     """Debian's Chromium, headless, driven by Playwright (no downloaded browser)."""
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop on this thread; the ORM calls the tests make
+    # beside it are still synchronous, which Django's guard cannot tell.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",

@@ -48,10 +48,11 @@
     return span.innerHTML;
   }
 
-  function gridPopup(p) {
+  function gridPopup(feature) {
+    const p = feature.properties;
     return `<dl class="popup">
       <dt>网格</dt><dd>${text(p.name)}</dd>
-      <dt>代码</dt><dd>${text(p.code)}</dd>
+      <dt>代码</dt><dd>${text(feature.id)}</dd>
       <dt>户数</dt><dd>${text(p.households)}</dd>
       <dt>人口</dt><dd>${text(p.population)}</dd>
       <dt>网格员</dt><dd>${p.workers.length ? p.workers.map(text).join("、") : "未分配"}</dd>
@@ -66,7 +67,7 @@
         layer.bindTooltip(feature.properties.name, {
           permanent: true, direction: "center", className: `area-label label-${level}`,
         });
-        if (level === "grid") layer.bindPopup(gridPopup(feature.properties));
+        if (level === "grid") layer.bindPopup(gridPopup(feature));
       },
     });
   }
@@ -95,7 +96,8 @@
     load(levelUrl("grid"), overlays["网格"]),
     load(config.keyAreasUrl, overlays["治安重点地区"]),
   ];
-  Object.values(overlays).forEach((layer) => layer.addTo(map));
+  // Drawn bottom-up so that the town outline is not hidden under village and grid lines.
+  ["治安重点地区", "网格", "村/社区", "乡镇/街道"].forEach((name) => overlays[name].addTo(map));
   L.control.layers(baseLayers, overlays, { collapsed: window.innerWidth < 600 }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
 

@@ -1,0 +1,53 @@
+"""Production defaults are safe: the settings refuse to start without what production needs."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from gridcase.lib.env import envbool, envint
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"GRIDCASE_PROFILE", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    return subprocess.run([sys.executable, "-c", "import gridcase.settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE)"],
+                          cwd=ROOT, env={**clean, **env}, capture_output=True, text=True)
+
+
+def test_production_needs_a_secret_key():
+    result = load_settings()
+    assert result.returncode != 0 and "SECRET_KEY (or SECRET_KEY_FILE) must be set" in result.stderr
+
+
+def test_production_needs_allowed_hosts():
+    result = load_settings(SECRET_KEY="k" * 50)
+    assert result.returncode != 0 and "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_defaults_are_debug_off_and_secure_cookies():
+    result = load_settings(SECRET_KEY="k" * 50, ALLOWED_HOSTS="grid.example.gov.cn")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]
+
+
+def test_a_secret_can_come_from_a_file(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file\n")
+    result = subprocess.run([sys.executable, "-c", "import gridcase.settings as s; print(s.SECRET_KEY)"], cwd=ROOT,
+                            env={**os.environ, "SECRET_KEY_FILE": str(secret), "ALLOWED_HOSTS": "x"},
+                            capture_output=True, text=True)
+    assert result.stdout.strip() == "from-a-file"
+
+
+def test_nonsense_values_are_refused(monkeypatch):
+    monkeypatch.setenv("FLAG", "maybe")
+    monkeypatch.setenv("COUNT", "ten")
+    with pytest.raises(ImproperlyConfigured, match="FLAG must be a boolean"):
+        envbool("FLAG", False)
+    with pytest.raises(ImproperlyConfigured, match="COUNT must be an integer"):
+        envint("COUNT", 1)
