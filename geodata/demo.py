@@ -13,14 +13,13 @@ from collections import defaultdict
 from pathlib import Path
 
 import shapely
-from django.contrib.gis.geos import GEOSGeometry
 from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon
 
-from geodata.shapes import map_coords, to_geos, to_shapely
 from geodata import crs
 from geodata.importer import Feature, ImportReport, import_features
 from geodata.models import Area, KeyArea, Level
 from geodata.selectors import smallest_area_covering
+from geodata.shapes import map_coords, to_geos, to_shapely
 
 DATA = Path(__file__).resolve().parent / "data"
 COUNTY_CODE, COUNTY_NAME = "321302", "宿城区"

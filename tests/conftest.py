@@ -35,6 +35,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_demo", stdout=io.StringIO())
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_sessions_left_at_the_end(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end every other session on it: child processes that
+    were just stopped, and connections Playwright's greenlet context opened in this process."""
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                       " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 @pytest.fixture
 def users(db):
     """The demo users by username: admin, leader, mediator, cadre, worker, adviser, and each with suffix 2."""
@@ -65,6 +75,11 @@ def _process_env() -> dict:
         "DATABASE_URL": f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "PYTEST_XDIST_WORKER": os.environ.get("PYTEST_XDIST_WORKER", "gw0"),
     }
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait(10)
 
 
 def _wait_until(ready, what: str, seconds: float = 30):
@@ -98,8 +113,7 @@ def live_url(django_db_setup):
         _wait_until(up, "the web server")
         yield url
     finally:
-        server.terminate()
-        server.wait(10)
+        _stop(server)
         log.close()
 
 
@@ -119,8 +133,7 @@ def celery_worker(django_db_setup):
         _wait_until(lambda: bool(app.control.ping(timeout=0.5)), "the Celery worker")
         yield worker
     finally:
-        worker.terminate()
-        worker.wait(10)
+        _stop(worker)
 
 
 @pytest.fixture(scope="session")

@@ -14,9 +14,9 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import transaction
 from shapely.validation import explain_validity
 
-from geodata.shapes import to_geos, to_shapely
 from geodata.codes import PARENT_LEVEL, code_problem, parent_code_of
 from geodata.models import Area, Level
+from geodata.shapes import to_geos, to_shapely
 
 ERROR, WARNING = "error", "warning"
 # China's extent, generously: a county whose coordinates fall outside was read in the wrong CRS.

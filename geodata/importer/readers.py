@@ -6,9 +6,9 @@ import re
 from django.contrib.gis.gdal import DataSource, GDALException, SpatialReference
 from django.contrib.gis.geos import GEOSGeometry
 
-from geodata.shapes import map_coords, to_geos, to_shapely
 from geodata import crs as chinese_datums
 from geodata.importer.core import Feature, Finding
+from geodata.shapes import map_coords, to_geos, to_shapely
 
 NAMED_CRS = ("wgs84", "gcj02", "bd09")
 _EPSG = re.compile(r"^epsg:(\d{4,6})$", re.IGNORECASE)
