@@ -4,10 +4,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.contrib.gis.db.models import Extent
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import connection
+from django.db.models.functions import Length
 
 from geodata.models import Area, Level
+from gridcase.accounts.jurisdiction import covers_code
 
 
 class LocationError(ValueError):
@@ -54,8 +57,6 @@ def locate(*, point: Point) -> Location:
 
 def locate_for_user(*, user, point: Point) -> Location:
     """Like `locate`, but a point outside the user's jurisdiction is an error naming where it falls."""
-    from gridcase.accounts.jurisdiction import covers_code
-
     location = locate(point=point)
     if not covers_code(user, location.grid.code):
         raise LocationError(
@@ -92,15 +93,11 @@ def grid_codes_for_points(points: Sequence[tuple[float, float]]) -> list[str | N
 
 def smallest_area_covering(geom: GEOSGeometry) -> Area | None:
     """The deepest area whose polygon covers `geom` (longest code wins)."""
-    from django.db.models.functions import Length
-
     return Area.objects.filter(geom__covers=geom).order_by(Length("code").desc(), "code").first()
 
 
 def jurisdiction_extent(*, codes: Sequence[str]) -> tuple[float, float, float, float] | None:
     """(west, south, east, north) of the areas these codes name, for fitting a map."""
-    from django.contrib.gis.db.models import Extent
-
     if not codes:
         return None
     areas = Area.objects.filter(code__in=[c for c in codes if c]) if "" not in codes else Area.objects.all()

@@ -91,15 +91,14 @@ def _wait_until(ready, what: str, seconds: float = 30):
     raise RuntimeError(f"{what} did not come up within {seconds} s")
 
 
-@pytest.fixture(scope="session")
-def live_url(django_db_setup):
-    """A real web server process (runserver) on the test database; its URL."""
+def _serve(**env):
+    """Run a real web server process (runserver) on the test database; yield its URL."""
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / f"server-{os.environ.get('PYTEST_XDIST_WORKER', 'gw0')}.log", "w")
+    log = open(ARTIFACTS / f"server-{os.environ.get('PYTEST_XDIST_WORKER', 'gw0')}-{port}.log", "w")
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=_process_env(), stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env={**_process_env(), **env}, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
 
@@ -115,6 +114,18 @@ def live_url(django_db_setup):
     finally:
         _stop(server)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_url(django_db_setup):
+    """A server with no basemap configured (the intranet default)."""
+    yield from _serve()
+
+
+@pytest.fixture(scope="session")
+def live_url_dead_basemap(django_db_setup):
+    """A server whose basemap tile server is unreachable (nothing listens on port 9)."""
+    yield from _serve(BASEMAP_URL="http://127.0.0.1:9/{z}/{x}/{y}.png", BASEMAP_CRS="gcj02")
 
 
 @pytest.fixture(scope="session")

@@ -73,3 +73,17 @@ def test_the_browser_gcj02_shift_is_the_same_as_the_servers(page, live_url):
     for lon, lat in [(118.33, 33.80), (116.404, 39.915), (121.47, 31.23)]:
         shifted = page.evaluate("([lon, lat]) => window.gcj02.wgs84ToGcj02(lon, lat)", [lon, lat])
         assert shifted == pytest.approx(crs.wgs84_to_gcj02(lon, lat), abs=1e-12)
+
+
+def test_with_an_unreachable_basemap_the_vector_layers_still_show(browser, live_url_dead_basemap):
+    context = browser.new_context(viewport={"width": 800, "height": 600})
+    page = context.new_page()
+    try:
+        log_in(page, live_url_dead_basemap, "leader")
+        page.wait_for_selector("#map-notice:not([hidden])", timeout=10_000)
+
+        assert "底图无法加载" in page.inner_text("#map-notice")
+        grids = Area.objects.filter(level=Level.GRID, code__startswith=TUYUAN).count()
+        assert page.locator("path.leaflet-interactive").count() == grids + 2
+    finally:
+        context.close()
