@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "geodata",
     "gridcase.accounts",
     "gridcase.front",
+    "gridcase.workdays",
+    "gridcase.notifications",
+    "gridcase.cases",
+    "gridcase.escalation",
     "gridcase.demo",
 ]
 
@@ -82,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "gridcase.front.context_processors.site",
+                "gridcase.notifications.context_processors.unread",
             ],
         },
     },
@@ -184,3 +189,22 @@ DEMO_NOTICE = envbool("GRIDCASE_DEMO", DEV)
 # Debian 12 ships GDAL 3.6, which cannot block file/network access from spatial reference
 # definitions; only county admins (staff) upload boundary files, so the warning is noise here.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# Personal data (ID numbers, phones) is encrypted with the first of these Fernet keys; the others
+# still decrypt (key rotation). Generate one with:
+#   python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+from gridcase.lib.crypto import derive_key  # noqa: E402
+
+FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS", [derive_key(SECRET_KEY)] if DEV else [])
+if not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set in production (comma-separated Fernet keys)")
+
+# Time limits per handling level, in working days, from acceptance at that level.
+CASE_TIME_LIMITS = {"village": 10, "town": 20, "county": 30}
+CASE_ATTACHMENT_MAX_BYTES = envint("CASE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+CASE_ATTACHMENT_TYPES = {
+    "image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf",
+}
+
+# Channels every notification also goes out through (dotted paths of gridcase.notifications.channels.Channel subclasses).
+NOTIFICATION_CHANNELS = envlist("NOTIFICATION_CHANNELS", ["gridcase.notifications.channels.LoggingChannel"])

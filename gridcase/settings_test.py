@@ -15,5 +15,6 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # pytest-xdist runs one process per core; give each its own Redis database so that one
 # process's Celery worker never takes another's tasks (they point at different test databases).
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-_redis_db = 1 + int(_worker.removeprefix("gw") or 0)
-REDIS_URL = CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL.rsplit("/", 1)[0] + f"/{_redis_db}"
+_base, _, _base_db = REDIS_URL.rpartition("/")
+_redis_db = int(_base_db or 0) + 1 + int(_worker.removeprefix("gw") or 0)
+REDIS_URL = CELERY_BROKER_URL = CELERY_RESULT_BACKEND = f"{_base}/{_redis_db}"

@@ -4,6 +4,9 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("gridcase.front.urls")),
     path("accounts/", include("gridcase.accounts.urls")),
+    path("cases/", include("gridcase.cases.urls")),
+    path("rules/", include("gridcase.escalation.urls")),
+    path("", include("gridcase.notifications.urls")),
     path("api/geodata/", include("geodata.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

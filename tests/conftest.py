@@ -20,6 +20,8 @@ from django.db import connection
 
 from gridcase.accounts.demo import DEMO_PASSWORD
 from gridcase.accounts.models import User
+from gridcase.cases import services as case_services
+from gridcase.cases.models import Category
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -58,6 +60,39 @@ def login(client):
         return client
 
     return log_in
+
+
+def point_in(grid):
+    return grid.geom.point_on_surface
+
+
+@pytest.fixture
+def neighbours():
+    return Category.objects.get(code="02")  # 邻里纠纷
+
+
+@pytest.fixture
+def make_case(neighbours):
+    """A case logged by a grid worker in one of their grids (default: `worker`, 古河村)."""
+
+    def make(username="worker", **fields):
+        actor = User.objects.get(username=username)
+        grid = actor.grids.order_by("code").first()
+        fields.setdefault("title", "邻居因排水沟堵塞发生争吵")
+        fields.setdefault("category", neighbours)
+        fields.setdefault("location", point_in(grid))
+        return case_services.case_register(actor=actor, **fields)
+
+    return make
+
+
+@pytest.fixture
+def committed(django_db_blocker):
+    """Real commits, for tests of concurrent transactions; the cases they create are truncated after."""
+    with django_db_blocker.unblock():
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE cases_case, cases_casenumbercounter, notifications_notification RESTART IDENTITY CASCADE")
 
 
 def _free_port() -> int:

@@ -29,8 +29,16 @@ def test_production_needs_allowed_hosts():
     assert result.returncode != 0 and "ALLOWED_HOSTS must be set" in result.stderr
 
 
-def test_production_defaults_are_debug_off_and_secure_cookies():
+def test_production_needs_a_key_for_personal_data():
     result = load_settings(SECRET_KEY="k" * 50, ALLOWED_HOSTS="grid.example.gov.cn")
+    assert result.returncode != 0 and "FIELD_ENCRYPTION_KEYS must be set" in result.stderr
+
+
+def test_production_defaults_are_debug_off_and_secure_cookies():
+    from cryptography.fernet import Fernet
+
+    result = load_settings(SECRET_KEY="k" * 50, ALLOWED_HOSTS="grid.example.gov.cn",
+                           FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode())
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True"]
 
@@ -39,7 +47,8 @@ def test_a_secret_can_come_from_a_file(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("from-a-file\n")
     result = subprocess.run([sys.executable, "-c", "import gridcase.settings as s; print(s.SECRET_KEY)"], cwd=ROOT,
-                            env={**os.environ, "SECRET_KEY_FILE": str(secret), "ALLOWED_HOSTS": "x"},
+                            env={**os.environ, "SECRET_KEY_FILE": str(secret), "ALLOWED_HOSTS": "x",
+                                 "FIELD_ENCRYPTION_KEYS": "x" * 43 + "="},
                             capture_output=True, text=True)
     assert result.stdout.strip() == "from-a-file"
 

@@ -1,0 +1,138 @@
+"""One form per action; views hand cleaned_data to the matching service."""
+
+import uuid
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gridcase.accounts.models import Role, User
+from gridcase.cases.models import Agreement, Attachment, Category, FollowUp, Level, Party, ReferralBody, Risk, Source, State
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class VersionedForm(forms.Form):
+    """Carries the version of the case the user saw, so that a stale save is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RegisterForm(forms.Form):
+    client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    title = forms.CharField(label=_("标题"), max_length=200)
+    category = forms.ModelChoiceField(label=_("纠纷类型"), queryset=Category.objects.filter(active=True))
+    narrative = forms.CharField(label=_("纠纷情况"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    lon = forms.FloatField(label=_("经度"), min_value=-180, max_value=180, widget=forms.NumberInput(attrs={"step": "any"}))
+    lat = forms.FloatField(label=_("纬度"), min_value=-90, max_value=90, widget=forms.NumberInput(attrs={"step": "any"}))
+    people_involved = forms.IntegerField(label=_("涉及人数"), min_value=1, max_value=100_000, initial=2)
+    amount = forms.DecimalField(label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False)
+    risk = forms.TypedChoiceField(label=_("风险等级"), choices=Risk.choices, coerce=int, initial=Risk.GENERAL)
+    violence_risk = forms.BooleanField(label=_("有民转刑风险"), required=False)
+    source = forms.ChoiceField(label=_("来源"), choices=Source.choices)
+
+
+class PartyForm(forms.Form):
+    role = forms.ChoiceField(label=_("身份"), choices=Party.Role.choices)
+    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    id_number = forms.RegexField(label=_("身份证号"), regex=r"^\d{17}[\dXx]$", required=False,
+                                 error_messages={"invalid": _("身份证号应为 18 位")})
+    phone = forms.RegexField(label=_("电话"), regex=r"^[\d\-+ ]{7,20}$", required=False)
+    address = forms.CharField(label=_("住址"), max_length=200, required=False)
+
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("name") and any(data.get(f) for f in ("id_number", "phone", "address")):
+            self.add_error("name", _("填写了证件、电话或住址时，姓名必填"))
+        return data
+
+
+# Rows left without a name are skipped; the role select alone does not make a party.
+PartyFormSet = forms.formset_factory(PartyForm, extra=2, max_num=20, validate_max=True)
+
+
+class EditForm(VersionedForm):
+    title = forms.CharField(label=_("标题"), max_length=200)
+    category = forms.ModelChoiceField(label=_("纠纷类型"), queryset=Category.objects.filter(active=True))
+    narrative = forms.CharField(label=_("纠纷情况"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    people_involved = forms.IntegerField(label=_("涉及人数"), min_value=1, max_value=100_000)
+    amount = forms.DecimalField(label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False)
+    risk = forms.TypedChoiceField(label=_("风险等级"), choices=Risk.choices, coerce=int)
+    violence_risk = forms.BooleanField(label=_("有民转刑风险"), required=False)
+    source = forms.ChoiceField(label=_("来源"), choices=Source.choices)
+
+
+class NoteForm(VersionedForm):
+    note = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ReasonForm(VersionedForm):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EscalateForm(ReasonForm):
+    pass
+
+
+class ReferForm(ReasonForm):
+    to = forms.ChoiceField(label=_("转办至"), choices=ReferralBody.choices)
+
+
+class SessionForm(VersionedForm):
+    held_on = forms.DateField(label=_("调解日期"), widget=DATE, initial=lambda: timezone.localdate())
+    place = forms.CharField(label=_("地点"), max_length=100)
+    attendees = forms.CharField(label=_("参加人员"), widget=forms.Textarea(attrs={"rows": 2}))
+    content = forms.CharField(label=_("调解情况"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class SettleForm(VersionedForm):
+    signed_on = forms.DateField(label=_("签订日期"), widget=DATE, initial=lambda: timezone.localdate())
+    terms = forms.CharField(label=_("协议内容"), widget=forms.Textarea(attrs={"rows": 5}))
+    performance_due = forms.DateField(label=_("履行期限"), widget=DATE, required=False)
+    judicial_confirmation = forms.ChoiceField(label=_("司法确认"), choices=Agreement.Confirmation.choices)
+
+
+class FollowUpForm(VersionedForm):
+    visited_on = forms.DateField(label=_("回访日期"), widget=DATE, initial=lambda: timezone.localdate())
+    method = forms.ChoiceField(label=_("回访方式"), choices=FollowUp.Method.choices)
+    satisfaction = forms.ChoiceField(label=_("满意度"), choices=FollowUp.Satisfaction.choices)
+    recurred = forms.BooleanField(label=_("纠纷是否反复"), required=False)
+    note = forms.CharField(label=_("回访情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ReopenForm(forms.Form):
+    narrative = forms.CharField(label=_("复发情况"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class MergeForm(VersionedForm):
+    into = forms.CharField(label=_("并入案件编号"), max_length=32)
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class AssignForm(VersionedForm):
+    mediators = forms.ModelMultipleChoiceField(label=_("调解员"), queryset=User.objects.none(),
+                                               widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mediators"].queryset = candidates if candidates is not None else User.objects.none()
+
+
+class AttachForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=Attachment.Kind.choices)
+    file = forms.FileField(label=_("文件"))
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("编号、当事人姓名或完整电话")}))
+    state = forms.ChoiceField(label=_("状态"), choices=[("", _("全部"))] + State.choices, required=False)
+    level = forms.ChoiceField(label=_("层级"), choices=[("", _("全部"))] + Level.choices, required=False)
+    category = forms.ModelChoiceField(label=_("类型"), queryset=Category.objects.all(), required=False,
+                                      empty_label=_("全部"))
+    grid = forms.CharField(label=_("网格代码"), required=False, max_length=15)
+    overdue = forms.BooleanField(label=_("仅超期"), required=False)
+
+
+HANDLER_ROLES_FOR_ASSIGN = [Role.MEDIATOR, Role.VILLAGE_CADRE, Role.TOWN_LEADER, Role.COUNTY_ADMIN]

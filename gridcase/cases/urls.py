@@ -1,0 +1,11 @@
+from django.urls import path
+
+from gridcase.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.case_register, name="register"),
+    path("<int:case_id>/", views.case_detail, name="detail"),
+    path("<int:case_id>/<slug:action>/", views.case_action, name="action"),
+]

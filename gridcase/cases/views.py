@@ -1,0 +1,202 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.gis.geos import Point
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from gridcase.cases import forms, permissions, selectors, services
+from gridcase.cases.models import OPEN_STATES, Case, State
+from gridcase.cases.workflow import LABELS
+from gridcase.lib import clock
+
+PAGE_SIZE = 25
+
+
+@login_required
+def case_list(request):
+    filters = forms.FilterForm(request.GET or None)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    cases = selectors.case_list(user=request.user, **{k: v for k, v in criteria.items() if v not in (None, "")})
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    counts = selectors.state_counts(user=request.user)
+    return render(request, "cases/list.html", {
+        "filters": filters, "page": page, "query": query.urlencode(), "now": clock.now(), "open_states": OPEN_STATES,
+        "state_tabs": [(value, label, counts[value]) for value, label in State.choices if counts.get(value)],
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_register(request):
+    form = forms.RegisterForm(request.POST or None)
+    parties = forms.PartyFormSet(request.POST or None, prefix="party")
+    if request.method == "POST" and form.is_valid() and parties.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_register(
+                actor=request.user, title=data["title"], category=data["category"], narrative=data["narrative"],
+                location=Point(data["lon"], data["lat"], srid=4326), people_involved=data["people_involved"],
+                amount=data["amount"], risk=data["risk"], violence_risk=data["violence_risk"], source=data["source"],
+                parties=[services.PartyInput(**p) for p in parties.cleaned_data if p.get("name")],
+                client_id=data["client_id"],
+            )
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已登记，编号 %(number)s") % {"number": case.number})
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/register.html", {"form": form, "parties": parties})
+
+
+@login_required
+def case_detail(request, case_id):
+    case = permissions.case_for_user(request.user, case_id)
+    handles = permissions.can_handle(request.user, case)
+    parties = services.parties_in_full(user=request.user, case=case) if handles else [
+        {"party": p, "id_number": p.id_number_masked, "phone": p.phone_masked} for p in case.parties.all()]
+    return render(request, "cases/detail.html", {
+        "case": case, "parties": parties, "full_parties": handles,
+        "events": selectors.timeline(case=case), "sessions": case.sessions.all(),
+        "follow_ups": case.follow_ups.all(), "attachments": case.attachments.all(),
+        "agreement": getattr(case, "agreement", None),
+        "actions": [(a, LABELS[a]) for a in permissions.allowed_actions(request.user, case)],
+        "overdue": case.is_open and case.deadline is not None and case.deadline < clock.now(),
+    })
+
+
+# action → (form, how to call its service with the cleaned data)
+ACTIONS = {
+    "accept": (forms.NoteForm, lambda case, user, d: services.case_accept(
+        case=case, actor=user, expected_version=d["version"], note=d["note"])),
+    "decline": (forms.ReasonForm, lambda case, user, d: services.case_decline(
+        case=case, actor=user, expected_version=d["version"], reason=d["reason"])),
+    "mediate": (forms.SessionForm, lambda case, user, d: services.case_start_mediation(
+        case=case, actor=user, expected_version=d["version"], held_on=d["held_on"], place=d["place"],
+        attendees=d["attendees"], content=d["content"])),
+    "session": (forms.SessionForm, lambda case, user, d: services.case_record_session(
+        case=case, actor=user, expected_version=d["version"], held_on=d["held_on"], place=d["place"],
+        attendees=d["attendees"], content=d["content"])),
+    "settle": (forms.SettleForm, lambda case, user, d: services.case_settle(
+        case=case, actor=user, expected_version=d["version"], signed_on=d["signed_on"], terms=d["terms"],
+        performance_due=d["performance_due"], judicial_confirmation=d["judicial_confirmation"])),
+    "fail": (forms.ReasonForm, lambda case, user, d: services.case_fail(
+        case=case, actor=user, expected_version=d["version"], reason=d["reason"])),
+    "escalate": (forms.EscalateForm, lambda case, user, d: services.case_escalate(
+        case=case, actor=user, expected_version=d["version"], reason=d["reason"])),
+    "refer": (forms.ReferForm, lambda case, user, d: services.case_refer(
+        case=case, actor=user, expected_version=d["version"], to=d["to"], reason=d["reason"])),
+    "follow_up": (forms.FollowUpForm, lambda case, user, d: services.case_follow_up(
+        case=case, actor=user, expected_version=d["version"], visited_on=d["visited_on"], method=d["method"],
+        satisfaction=d["satisfaction"], recurred=d["recurred"], note=d["note"])),
+    "close": (forms.NoteForm, lambda case, user, d: services.case_close(
+        case=case, actor=user, expected_version=d["version"], note=d["note"])),
+    "edit": (forms.EditForm, lambda case, user, d: services.case_update(
+        case=case, actor=user, expected_version=d.pop("version"), **d)),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_action(request, case_id, action):
+    case = permissions.case_for_user(request.user, case_id)
+    if action in ("assign", "attach", "reopen", "merge"):
+        return SPECIAL[action](request, case)
+    if action not in ACTIONS:
+        raise Http404
+    form_class, perform = ACTIONS[action]
+    initial = {"version": case.version, **({f: getattr(case, f) for f in services.EDITABLE} if action == "edit" else {})}
+    form = form_class(request.POST or None, initial=initial)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(case, request.user, dict(form.cleaned_data))
+        except services.StaleCase as exc:
+            stale = exc
+            form = _resubmittable(form_class, request.POST, exc.case.version)
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已完成：%(action)s") % {"action": LABELS[action]})
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/action.html", {"case": case, "form": form, "action": action,
+                                                 "label": LABELS[action], "stale": stale})
+
+
+def _resubmittable(form_class, data, current_version: int):
+    """The user's input as they typed it, now against the current version: nothing is lost, and
+    submitting again is a deliberate decision after reading what changed."""
+    data = data.copy()
+    data["version"] = current_version
+    form = form_class(data)
+    form.is_valid()
+    return form
+
+
+def _assign(request, case: Case):
+    candidates = selectors.assignable_mediators(case=case)
+    form = forms.AssignForm(request.POST or None, candidates=candidates,
+                            initial={"version": case.version, "mediators": case.mediators.all()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_assign(case=case, actor=request.user, mediators=list(form.cleaned_data["mediators"]),
+                                 expected_version=form.cleaned_data["version"])
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/action.html", {"case": case, "form": form, "action": "assign",
+                                                 "label": LABELS["assign"]})
+
+
+def _attach(request, case: Case):
+    form = forms.AttachForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_attach(case=case, actor=request.user, upload=form.cleaned_data["file"],
+                                 kind=form.cleaned_data["kind"])
+        except services.CaseError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/action.html", {"case": case, "form": form, "action": "attach",
+                                                 "label": LABELS["attach"], "multipart": True})
+
+
+def _reopen(request, case: Case):
+    form = forms.ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.case_reopen(case=case, actor=request.user, narrative=form.cleaned_data["narrative"])
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已重新登记为 %(number)s") % {"number": new.number})
+            return redirect("cases:detail", case_id=new.pk)
+    return render(request, "cases/action.html", {"case": case, "form": form, "action": "reopen",
+                                                 "label": LABELS["reopen"]})
+
+
+def _merge(request, case: Case):
+    form = forms.MergeForm(request.POST or None, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        target = selectors.cases_visible_to(user=request.user).filter(number=form.cleaned_data["into"].strip()).first()
+        if target is None:
+            form.add_error("into", _("在您的辖区内找不到该编号的案件"))
+        else:
+            try:
+                services.case_merge(case=case, actor=request.user, into=target, reason=form.cleaned_data["reason"],
+                                    expected_version=form.cleaned_data["version"])
+            except services.CaseError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("cases:detail", case_id=target.pk)
+    return render(request, "cases/action.html", {"case": case, "form": form, "action": "merge",
+                                                 "label": LABELS["merge"]})
+
+
+SPECIAL = {"assign": _assign, "attach": _attach, "reopen": _reopen, "merge": _merge}

@@ -1,0 +1,47 @@
+"""The case lifecycle as data: which action moves a case from which state to which, and who may act.
+
+    registered → accepted | declined → mediating → settled | failed → escalated | referred
+    settled → followed_up → closed;  referred → closed;  escalated → accepted (at the next level)
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from gridcase.accounts.models import Role
+from gridcase.cases.models import State
+
+TRANSITIONS: dict[str, dict[str, str]] = {
+    State.REGISTERED: {"accept": State.ACCEPTED, "decline": State.DECLINED, "escalate": State.ESCALATED,
+                       "merge": State.MERGED},
+    State.ACCEPTED: {"mediate": State.MEDIATING, "escalate": State.ESCALATED, "refer": State.REFERRED,
+                     "merge": State.MERGED},
+    State.MEDIATING: {"settle": State.SETTLED, "fail": State.FAILED, "escalate": State.ESCALATED,
+                      "refer": State.REFERRED},
+    State.FAILED: {"escalate": State.ESCALATED, "refer": State.REFERRED},
+    State.ESCALATED: {"accept": State.ACCEPTED, "escalate": State.ESCALATED, "refer": State.REFERRED},
+    State.SETTLED: {"follow_up": State.FOLLOWED_UP},
+    State.FOLLOWED_UP: {"close": State.CLOSED},
+    State.REFERRED: {"close": State.CLOSED},
+    State.CLOSED: {},
+    State.DECLINED: {},
+    State.MERGED: {},
+}
+
+# Actions that record something without moving the case, and the states they are allowed in.
+RECORDS: dict[str, list[str]] = {
+    "session": [State.MEDIATING],
+    "edit": [State.REGISTERED, State.ACCEPTED, State.MEDIATING, State.FAILED, State.ESCALATED],
+    "assign": [State.REGISTERED, State.ACCEPTED, State.MEDIATING, State.FAILED, State.ESCALATED],
+    "attach": [s for s in State.values if s not in (State.MERGED,)],
+    "reopen": [State.CLOSED],
+}
+
+LABELS = {
+    "accept": _("受理"), "decline": _("不予受理"), "escalate": _("上报"), "merge": _("合并到其他案件"),
+    "mediate": _("开始调解"), "settle": _("调解成功"), "fail": _("调解不成"), "refer": _("转办"),
+    "follow_up": _("回访"), "close": _("结案"), "session": _("记录调解"), "edit": _("修改信息"),
+    "assign": _("指派调解员"), "attach": _("上传附件"), "reopen": _("纠纷复发，重新登记"),
+}
+
+HANDLERS = {Role.MEDIATOR, Role.VILLAGE_CADRE, Role.TOWN_LEADER, Role.COUNTY_ADMIN}
+# Grid workers log cases, attach photos, visit afterwards and report a recurrence in their grids.
+GRID_WORKER_ACTIONS = {"follow_up", "attach", "reopen"}

@@ -1,0 +1,178 @@
+"""Applying the escalation rules to cases: on every change of a case, and by the periodic sweep.
+
+Exactly once: the caller holds the case's row lock, a rule fires at most once per (rule, case,
+occasion) — a unique row in RuleFiring — and the sweep claims cases with FOR UPDATE SKIP LOCKED, so
+two sweeps never look at the same case at the same time.
+"""
+
+import logging
+import math
+from contextlib import nullcontext
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from gridcase.accounts.selectors import users_covering
+from gridcase.cases import services as case_services
+from gridcase.cases.models import LEVEL_ORDER, Case
+from gridcase.escalation.models import ASSIGNEES, Action, Anchor, Rule, RuleFiring
+from gridcase.lib import clock
+from gridcase.notifications.services import notify
+from gridcase.workdays.selectors import add_working_days, working_days_between
+
+log = logging.getLogger(__name__)
+SWEEP_BATCH = 500
+# Changes a firing makes can bring another rule into play (a new level); this bounds the chain.
+MAX_FIRINGS_PER_EVALUATION = 4
+
+
+def rules_for(area_code: str) -> list[Rule]:
+    """Active rules for a place: the general ones, plus the county's and town's own, less those they override."""
+    county, town = area_code[:6], area_code[:9]
+    rules = list(
+        Rule.objects.filter(active=True).filter(Q(area__isnull=True) | Q(area__code__in=[county, town]))
+        .prefetch_related("categories").order_by("priority", "id")
+    )
+    overridden = {rule.overrides_id for rule in rules if rule.overrides_id}
+    return [rule for rule in rules if rule.pk not in overridden]
+
+
+def matches(rule: Rule, case: Case) -> bool:
+    """The conditions that do not depend on time."""
+    return not (
+        (rule.levels and case.level not in rule.levels)
+        or (rule.states and case.state not in rule.states)
+        or (rule.risk_at_least is not None and case.risk < rule.risk_at_least)
+        or (rule.people_at_least is not None and case.people_involved < rule.people_at_least)
+        or (rule.amount_at_least is not None and (case.amount or 0) < rule.amount_at_least)
+        or (rule.violence_risk is not None and case.violence_risk != rule.violence_risk)
+        or (rule.categories.all() and case.category_id not in {c.pk for c in rule.categories.all()})
+    )
+
+
+def due_at(rule: Rule, case: Case) -> datetime | None:
+    """When a timed rule becomes due for this case; None if it cannot (its start has not happened)."""
+    dues = []
+    if rule.working_days is not None:
+        start = {Anchor.REGISTERED: case.registered_at, Anchor.ACCEPTED: case.accepted_at,
+                 Anchor.LEVEL_ENTERED: case.level_entered_at}[rule.anchor]
+        if start is None:
+            return None
+        dues.append(add_working_days(start, rule.working_days))
+    if rule.deadline_share is not None:
+        if case.deadline is None or case.level_entered_at is None:
+            return None
+        total = working_days_between(case.level_entered_at, case.deadline)
+        dues.append(add_working_days(case.level_entered_at, math.ceil(total * rule.deadline_share / 100)))
+    return max(dues)
+
+
+def occasion(case: Case) -> str:
+    """What a rule fires once for: the case's stay at its current level."""
+    entered = case.level_entered_at.isoformat() if case.level_entered_at else "-"
+    return f"{case.level}@{entered}"
+
+
+def _claim(rule: Rule, case: Case, now: datetime) -> bool:
+    try:
+        with transaction.atomic():
+            RuleFiring.objects.create(rule=rule, case=case, key=occasion(case), fired_at=now)
+        return True
+    except IntegrityError:
+        return False
+
+
+def _recipients(rule: Rule, case: Case) -> list:
+    roles = [r for r in rule.notify if r != ASSIGNEES]
+    people = list(users_covering(code=case.area_code, roles=roles)) if roles else []
+    if ASSIGNEES in rule.notify:
+        people += list(case.mediators.all())
+    return people
+
+
+def _apply(rule: Rule, case: Case) -> bool:
+    """Do the rule's action; True if the case moved (so that the rules must look again)."""
+    moved = False
+    if rule.action in (Action.ESCALATE_ONE, Action.ESCALATE_TO):
+        target = rule.target_level if rule.action == Action.ESCALATE_TO else None
+        current = LEVEL_ORDER.index(case.level)
+        if (LEVEL_ORDER.index(target) if target else current + 1) > current and current + 1 < len(LEVEL_ORDER):
+            case_services.case_escalate(case=case, actor=None, reason=rule.reason, to_level=target, rule=rule,
+                                        evaluate=False)
+            moved = True
+    elif rule.action == Action.REFER:
+        case_services.case_refer(case=case, actor=None, to=rule.refer_to, reason=rule.reason, rule=rule, evaluate=False)
+        moved = True
+    elif rule.action == Action.SET_DEADLINE:
+        case_services.case_set_deadline(case=case, deadline=add_working_days(clock.now(), rule.deadline_working_days),
+                                        reason=rule.reason, rule=rule)
+    else:
+        case_services.case_note_rule(case=case, reason=rule.reason, rule=rule)
+    case.refresh_from_db()
+    recipients = _recipients(rule, case)
+    if recipients:
+        notify(recipients=recipients, kind=f"rule.{rule.action}", title=f"{case.number}：{rule.reason}",
+               body=case.title, url=f"/cases/{case.pk}/")
+    return moved
+
+
+def evaluate(*, case: Case, now: datetime | None = None, rules: list[Rule] | None = None) -> list[Rule]:
+    """Fire the rules that are due for this case and remember when to look next. The caller holds
+    the case's row lock. Returns the rules that fired."""
+    now = now or clock.now()
+    rules = rules_for(case.area_code) if rules is None else rules
+    fired: list[Rule] = []
+    while len(fired) < MAX_FIRINGS_PER_EVALUATION:
+        already = set(RuleFiring.objects.filter(case=case, key=occasion(case)).values_list("rule_id", flat=True))
+        next_check = None
+        moved = False
+        for rule in rules:
+            if rule.pk in already or not matches(rule, case):
+                continue
+            due = due_at(rule, case) if rule.is_timed else now
+            if due is None:
+                continue
+            if due > now:
+                next_check = min(next_check or due, due)
+                continue
+            if not _claim(rule, case, now):
+                continue
+            fired.append(rule)
+            if _apply(rule, case):
+                moved = True
+                break
+        if not moved:
+            break
+    if case.next_check_at != next_check:
+        case.next_check_at = next_check
+        Case.objects.filter(pk=case.pk).update(next_check_at=next_check)
+    return fired
+
+
+def sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH) -> int:
+    """Evaluate every case whose next check is due. Safe to run in several workers at once.
+
+    `now` (for tests and the demo) makes the whole sweep happen at that moment, events included.
+    """
+    with clock.travel(now) if now else nullcontext():
+        return _sweep(now=clock.now(), batch_size=batch_size)
+
+
+def _sweep(*, now: datetime, batch_size: int) -> int:
+    done = 0
+    rules_by_town: dict[str, list[Rule]] = {}
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Case.objects.select_for_update(of=("self",), skip_locked=True)
+                .filter(next_check_at__lte=now).select_related("category").order_by("next_check_at")[:batch_size]
+            )
+            for case in batch:
+                town = case.area_code[:9]
+                if town not in rules_by_town:
+                    rules_by_town[town] = rules_for(case.area_code)
+                evaluate(case=case, now=now, rules=rules_by_town[town])
+        done += len(batch)
+        if len(batch) < batch_size:
+            return done

@@ -1,0 +1,42 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from gridcase.cases import services
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_a_photo_is_stored_under_a_new_name(make_case, users):
+    attachment = services.case_attach(case=make_case(), actor=users["worker"],
+                                      upload=SimpleUploadedFile("../../etc/现场.png", PNG))
+
+    assert attachment.content_type == "image/png" and attachment.original_name == "现场.png"
+    assert attachment.file.name.startswith("cases/") and attachment.file.name.endswith(".png")
+    assert ".." not in attachment.file.name
+
+
+def test_a_file_that_only_claims_to_be_a_photo_is_refused(make_case, users):
+    with pytest.raises(services.CaseError, match="只接受"):
+        services.case_attach(case=make_case(), actor=users["worker"],
+                             upload=SimpleUploadedFile("photo.jpg", b"<script>alert(1)</script>"))
+
+
+def test_a_file_over_the_limit_is_refused(make_case, users, settings):
+    settings.CASE_ATTACHMENT_MAX_BYTES = 50
+    with pytest.raises(services.CaseError, match="文件过大"):
+        services.case_attach(case=make_case(), actor=users["worker"], upload=SimpleUploadedFile("p.png", PNG))
+
+
+def test_the_upload_page_reports_the_refusal(make_case, login):
+    case = make_case()
+    page = login("worker").post(f"/cases/{case.pk}/attach/",
+                                {"kind": "photo", "file": SimpleUploadedFile("x.png", b"not an image")})
+    assert page.status_code == 200 and "只接受" in page.content.decode()
+    assert not case.attachments.exists()

@@ -1,0 +1,89 @@
+import uuid
+
+import pytest
+
+from gridcase.cases.models import Case, State
+
+pytestmark = pytest.mark.django_db
+
+
+def register_form(point, **extra):
+    return {"client_id": str(uuid.uuid4()), "title": "宅基地边界纠纷", "category": "03", "narrative": "两户因围墙位置争执",
+            "lon": point.x, "lat": point.y, "people_involved": 2, "amount": "", "risk": 1, "source": "grid_worker",
+            "party-TOTAL_FORMS": 2, "party-INITIAL_FORMS": 0, "party-0-role": "applicant", "party-0-name": "王五",
+            "party-0-phone": "13900001111", "party-0-id_number": "", "party-0-address": "",
+            "party-1-role": "respondent", "party-1-name": "", "party-1-phone": "", "party-1-id_number": "",
+            "party-1-address": "", **extra}
+
+
+def category_pk(code):
+    from gridcase.cases.models import Category
+
+    return Category.objects.get(code=code).pk
+
+
+def test_a_grid_worker_registers_a_case_and_lands_on_its_page(login, users):
+    point = users["worker"].grids.first().geom.point_on_surface
+    response = login("worker").post("/cases/new/", register_form(point, category=category_pk("03")))
+
+    case = Case.objects.get(title="宅基地边界纠纷")
+    assert response.status_code == 302 and response.url == f"/cases/{case.pk}/"
+    assert case.parties.get().phone_masked == "139****1111" and case.state == State.REGISTERED
+
+
+def test_a_double_submitted_form_creates_one_case(login, users):
+    point = users["worker"].grids.first().geom.point_on_surface
+    client = login("worker")
+    form = register_form(point, category=category_pk("03"))
+
+    first, second = client.post("/cases/new/", form), client.post("/cases/new/", form)
+
+    assert first.url == second.url and Case.objects.filter(title="宅基地边界纠纷").count() == 1
+
+
+def test_a_point_outside_my_grids_is_refused_and_what_i_typed_is_kept(login, users):
+    point = users["worker2"].grids.first().geom.point_on_surface
+    page = login("worker").post("/cases/new/", register_form(point, category=category_pk("03")))
+
+    html = page.content.decode()
+    assert page.status_code == 200 and "不在您的辖区内" in html
+    assert "两户因围墙位置争执" in html and "王五" in html
+    assert not Case.objects.filter(title="宅基地边界纠纷").exists()
+
+
+def test_the_case_page_offers_only_the_actions_allowed_now(login, make_case):
+    case = make_case()
+
+    cadre_page = login("cadre").get(f"/cases/{case.pk}/").content.decode()
+    adviser_page = login("adviser").get(f"/cases/{case.pk}/").content.decode()
+
+    assert f"/cases/{case.pk}/accept/" in cadre_page and f"/cases/{case.pk}/settle/" not in cadre_page
+    assert f"/cases/{case.pk}/accept/" not in adviser_page and "当前没有您可执行的操作" in adviser_page
+    assert "case.registered" in cadre_page  # the timeline
+
+
+def test_a_refused_action_is_a_clear_message_not_an_error_page(login, make_case):
+    case = make_case()
+
+    page = login("cadre").post(f"/cases/{case.pk}/settle/", {"version": case.version, "signed_on": "2026-11-23",
+                                                             "terms": "和解", "judicial_confirmation": "none"})
+
+    assert page.status_code == 200 and "当前状态为「已登记」" in page.content.decode()
+
+
+def test_the_list_filters_counts_and_pages(login, make_case, users):
+    from gridcase.cases import services
+
+    for i in range(27):
+        make_case(title=f"纠纷{i}")
+    services.case_accept(case=Case.objects.get(title="纠纷3"), actor=users["cadre"])
+    client = login("leader")
+
+    first = client.get("/cases/").content.decode()
+    accepted = client.get("/cases/", {"state": "accepted"}).content.decode()
+    second = client.get("/cases/", {"page": 2}).content.decode()
+
+    assert "共 27 件" in first and "第 1/2 页" in first and "已登记 <span class=\"count\">26</span>" in first
+    assert "纠纷3" in accepted and "共 1 件" in accepted
+    assert "第 2/2 页" in second
+    assert "没有符合条件的案件" in client.get("/cases/", {"state": "closed"}).content.decode()

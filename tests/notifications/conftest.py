@@ -1,0 +1,35 @@
+import pytest
+
+from gridcase.notifications.tasks import deliver
+from tests.notifications.channels import HERE, BlockingChannel, FailingChannel, RecordingChannel
+
+LOGGING = "gridcase.notifications.channels.LoggingChannel"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_test_channels():
+    RecordingChannel.sent = []
+    FailingChannel.calls = 0
+    BlockingChannel.sent = []
+    BlockingChannel.started.clear()
+    BlockingChannel.release.clear()
+
+
+@pytest.fixture
+def channels(settings):
+    """Configure NOTIFICATION_CHANNELS by the test channels' class names (or full paths)."""
+
+    def configure(*names: str) -> list[str]:
+        paths = [name if "." in name else f"{HERE}.{name}" for name in names]
+        settings.NOTIFICATION_CHANNELS = paths
+        return paths
+
+    return configure
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The delivery ids handed to the broker, kept here instead (no worker sees them)."""
+    ids = []
+    monkeypatch.setattr(type(deliver._get_current_object()), "delay", ids.append)
+    return ids
