@@ -22,6 +22,7 @@ cat <<MSG
   gridcase is running at  http://$HOST:$PORT/
   Health:                 http://$HOST:$PORT/healthz
   Log in as: admin | leader | mediator | cadre | worker | adviser  (and the same with 2, in 耿车镇)
+  Two years of demo cases are being built by the worker in the background (progress: var/log/worker.log).
   Password:  gridcase-demo        Ctrl-C stops the server, worker and beat.
 
 MSG

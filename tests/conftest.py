@@ -34,7 +34,7 @@ GENGCHE = "321302101"
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("load_demo", stdout=io.StringIO())
+        call_command("load_demo", "--cases", "none", stdout=io.StringIO())
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -45,6 +45,19 @@ def _no_sessions_left_at_the_end(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                        " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Rules and the calendar are cached per process; a test's rolled-back rows must not outlive it."""
+    from gridcase.escalation.engine import clear_rules_cache
+    from gridcase.workdays.selectors import clear_cache
+
+    clear_rules_cache()
+    clear_cache()
+    yield
+    clear_rules_cache()
+    clear_cache()
 
 
 @pytest.fixture

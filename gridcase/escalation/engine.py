@@ -7,11 +7,11 @@ two sweeps never look at the same case at the same time.
 
 import logging
 import math
+import time
 from contextlib import nullcontext
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from gridcase.accounts.selectors import users_covering
 from gridcase.cases import services as case_services
@@ -27,13 +27,28 @@ SWEEP_BATCH = 500
 MAX_FIRINGS_PER_EVALUATION = 4
 
 
+_cache: dict = {"rules": None, "loaded": 0.0}
+RULES_CACHE_SECONDS = 30
+
+
+def clear_rules_cache(**kwargs) -> None:
+    _cache["rules"] = None
+
+
+def _active_rules() -> list[Rule]:
+    # The rules are a small table read on every change of every case: keep them in memory. A save
+    # clears this process's copy at once (signals in apps.py); other processes see it within 30 s.
+    if _cache["rules"] is None or time.monotonic() - _cache["loaded"] > RULES_CACHE_SECONDS:
+        _cache["rules"] = list(Rule.objects.filter(active=True).select_related("area")
+                               .prefetch_related("categories").order_by("priority", "id"))
+        _cache["loaded"] = time.monotonic()
+    return _cache["rules"]
+
+
 def rules_for(area_code: str) -> list[Rule]:
     """Active rules for a place: the general ones, plus the county's and town's own, less those they override."""
-    county, town = area_code[:6], area_code[:9]
-    rules = list(
-        Rule.objects.filter(active=True).filter(Q(area__isnull=True) | Q(area__code__in=[county, town]))
-        .prefetch_related("categories").order_by("priority", "id")
-    )
+    places = {area_code[:6], area_code[:9]}
+    rules = [rule for rule in _active_rules() if rule.area_id is None or rule.area.code in places]
     overridden = {rule.overrides_id for rule in rules if rule.overrides_id}
     return [rule for rule in rules if rule.pk not in overridden]
 

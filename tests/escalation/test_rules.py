@@ -118,7 +118,9 @@ def test_a_town_override_replaces_the_general_rule_in_that_town_only(make_case, 
 
 
 def test_an_inactive_rule_does_not_fire(make_case):
-    Rule.objects.filter(name="群体性纠纷直接上报乡镇").update(active=False)
+    rule = Rule.objects.get(name="群体性纠纷直接上报乡镇")
+    rule.active = False
+    rule.save()
 
     case = make_case(people_involved=30)
 

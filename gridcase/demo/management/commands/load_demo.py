@@ -4,10 +4,20 @@ from django.db import transaction
 from geodata.demo import COUNTY_CODE, build_territory
 from geodata.models import Area
 from gridcase.accounts.demo import DEMO_PASSWORD, create_demo_users
+from gridcase.cases import demo as case_demo
+from gridcase.cases.models import Case
+from gridcase.cases.tasks import build_demo_month
+from gridcase.lib import clock
 
 
 class Command(BaseCommand):
-    help = "载入演示数据：宿城区真实外轮廓与区划代码，合成的乡镇/村/网格边界，以及各角色演示账号。"
+    help = "载入演示数据：宿城区真实外轮廓与区划代码，合成的乡镇/村/网格边界，各角色演示账号，以及约两年的演示案件。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", choices=["background", "now", "none"], default="background",
+                            help="演示案件：交给 Celery worker 在后台逐月生成（默认）、立即生成，或不生成")
+        parser.add_argument("--months", type=int, default=24)
+        parser.add_argument("--per-village-month", type=float, default=20.0)
 
     def handle(self, *args, **options):
         with transaction.atomic():
@@ -19,3 +29,21 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码 {DEMO_PASSWORD}）：")
         for user in users:
             self.stdout.write(f"  {user.username:<10} {user.get_role_display():<10} {user.area}")
+        self.load_cases(options["cases"], options["months"], options["per_village_month"])
+
+    def load_cases(self, how: str, months: int, per_village_month: float):
+        if how == "none":
+            return
+        if Case.objects.exists():
+            self.stdout.write("已有案件，不再生成演示案件。")
+            return
+        today = clock.now()
+        if how == "now":
+            for month in range(months):
+                count = case_demo.build_month(month=month, months=months, per_village_month=per_village_month, today=today)
+                self.stdout.write(f"  演示案件：第 {month + 1}/{months} 个月，{count} 件")
+            return
+        for month in range(months):
+            build_demo_month.delay(month, months, per_village_month, today.isoformat())
+        self.stdout.write(f"已交给 Celery worker 在后台生成 {months} 个月的演示案件（每村每月约 {per_village_month:g} 件），"
+                          "进度见 var/log/worker.log。")
