@@ -15,6 +15,7 @@ setup:
 bench: ## benchmarks: large synthetic data, prints figures (not part of the suite)
 	scripts/setup.sh
 	GRIDCASE_PROFILE=dev .venv/bin/python manage.py bench locate --points $${POINTS:-1000000}
+	GRIDCASE_PROFILE=dev .venv/bin/python manage.py bench cases --cases $${CASES:-1000000}
 
 lint:
 	.venv/bin/ruff check .

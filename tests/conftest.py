@@ -103,6 +103,8 @@ def make_case(neighbours):
 def committed(django_db_blocker):
     """Real commits, for tests of concurrent transactions; the cases they create are truncated after."""
     with django_db_blocker.unblock():
+        # Inside the django_db fixture's transaction the TRUNCATE below would be rolled back too.
+        assert not connection.in_atomic_block, "use `committed` without the django_db mark"
         yield
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE cases_case, cases_casenumbercounter, notifications_notification RESTART IDENTITY CASCADE")

@@ -93,6 +93,11 @@ class SettleForm(VersionedForm):
     judicial_confirmation = forms.ChoiceField(label=_("司法确认"), choices=Agreement.Confirmation.choices)
 
 
+class PerformanceForm(VersionedForm):
+    performance = forms.ChoiceField(label=_("履行情况"), choices=Agreement.Performance.choices)
+    judicial_confirmation = forms.ChoiceField(label=_("司法确认"), choices=Agreement.Confirmation.choices)
+
+
 class FollowUpForm(VersionedForm):
     visited_on = forms.DateField(label=_("回访日期"), widget=DATE, initial=lambda: timezone.localdate())
     method = forms.ChoiceField(label=_("回访方式"), choices=FollowUp.Method.choices)

@@ -178,6 +178,7 @@ def case_register(*, actor, title: str, category: Category, location: Point, nar
                 client_id=client_id, title=title.strip(), narrative=narrative.strip(), category=category,
                 people_involved=people_involved, amount=amount, risk=risk, violence_risk=violence_risk,
                 source=source, location=location, grid=where.grid, area_code=where.grid.code,
+                village_code=where.village.code, town_code=where.town.code, county_code=where.county.code,
                 level=Level.VILLAGE, state=State.REGISTERED, registered_by=actor, registered_at=now,
                 recurrence_of=recurrence_of,
             )
@@ -260,6 +261,21 @@ def case_settle(*, case: Case | int, actor, signed_on: date, terms: str, perform
     Agreement.objects.create(case=case, signed_on=signed_on, terms=terms, performance_due=performance_due,
                              judicial_confirmation=judicial_confirmation)
     return _transition(case, State.SETTLED, actor=actor, kind="case.settled", data={"signed_on": signed_on.isoformat()})
+
+
+@transaction.atomic
+def agreement_update(*, case: Case | int, actor, performance: str, judicial_confirmation: str,
+                     expected_version: int | None = None) -> Agreement:
+    """Record how the agreement is being honoured (an unperformed agreement is a known failure)."""
+    case = _lock(case, actor=actor, action="performance", expected_version=expected_version)
+    agreement = case.agreement
+    before = {"performance": agreement.performance, "judicial_confirmation": agreement.judicial_confirmation}
+    agreement.performance, agreement.judicial_confirmation = performance, judicial_confirmation
+    agreement.full_clean()
+    agreement.save(update_fields=["performance", "judicial_confirmation"])
+    changes = {k: [v, getattr(agreement, k)] for k, v in before.items() if v != getattr(agreement, k)}
+    _log(case, actor=actor, kind="case.agreement_updated", from_state=case.state, data={"changes": changes})
+    return agreement
 
 
 @transaction.atomic

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_register, name="register"),
     path("<int:case_id>/", views.case_detail, name="detail"),
+    path("<int:case_id>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("<int:case_id>/<slug:action>/", views.case_action, name="action"),
 ]

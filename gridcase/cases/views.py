@@ -2,8 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Point
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -95,6 +95,9 @@ ACTIONS = {
         satisfaction=d["satisfaction"], recurred=d["recurred"], note=d["note"])),
     "close": (forms.NoteForm, lambda case, user, d: services.case_close(
         case=case, actor=user, expected_version=d["version"], note=d["note"])),
+    "performance": (forms.PerformanceForm, lambda case, user, d: services.agreement_update(
+        case=case, actor=user, expected_version=d["version"], performance=d["performance"],
+        judicial_confirmation=d["judicial_confirmation"])),
     "edit": (forms.EditForm, lambda case, user, d: services.case_update(
         case=case, actor=user, expected_version=d.pop("version"), **d)),
 }
@@ -109,7 +112,7 @@ def case_action(request, case_id, action):
     if action not in ACTIONS:
         raise Http404
     form_class, perform = ACTIONS[action]
-    initial = {"version": case.version, **({f: getattr(case, f) for f in services.EDITABLE} if action == "edit" else {})}
+    initial = {"version": case.version, **_current_values(case, action)}
     form = form_class(request.POST or None, initial=initial)
     stale = None
     if request.method == "POST" and form.is_valid():
@@ -125,6 +128,23 @@ def case_action(request, case_id, action):
             return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/action.html", {"case": case, "form": form, "action": action,
                                                  "label": LABELS[action], "stale": stale})
+
+
+def _current_values(case: Case, action: str) -> dict:
+    if action == "edit":
+        return {field: getattr(case, field) for field in services.EDITABLE}
+    if action == "performance":
+        return {"performance": case.agreement.performance, "judicial_confirmation": case.agreement.judicial_confirmation}
+    return {}
+
+
+@login_required
+def attachment_download(request, case_id, attachment_id):
+    """Photos and scans are personal data: served only to users who may see the case."""
+    case = permissions.case_for_user(request.user, case_id)
+    attachment = get_object_or_404(case.attachments, pk=attachment_id)
+    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
+                        filename=attachment.original_name, as_attachment=attachment.content_type == "application/pdf")
 
 
 def _resubmittable(form_class, data, current_version: int):

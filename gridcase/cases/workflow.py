@@ -33,6 +33,7 @@ RECORDS: dict[str, list[str]] = {
     "assign": [State.REGISTERED, State.ACCEPTED, State.MEDIATING, State.FAILED, State.ESCALATED],
     "attach": [s for s in State.values if s not in (State.MERGED,)],
     "reopen": [State.CLOSED],
+    "performance": [State.SETTLED, State.FOLLOWED_UP, State.CLOSED],
 }
 
 LABELS = {
@@ -40,8 +41,19 @@ LABELS = {
     "mediate": _("开始调解"), "settle": _("调解成功"), "fail": _("调解不成"), "refer": _("转办"),
     "follow_up": _("回访"), "close": _("结案"), "session": _("记录调解"), "edit": _("修改信息"),
     "assign": _("指派调解员"), "attach": _("上传附件"), "reopen": _("纠纷复发，重新登记"),
+    "performance": _("更新协议履行情况"),
 }
 
 HANDLERS = {Role.MEDIATOR, Role.VILLAGE_CADRE, Role.TOWN_LEADER, Role.COUNTY_ADMIN}
 # Grid workers log cases, attach photos, visit afterwards and report a recurrence in their grids.
 GRID_WORKER_ACTIONS = {"follow_up", "attach", "reopen"}
+
+EVENT_LABELS = {
+    "case.registered": _("登记"), "case.accepted": _("受理"), "case.declined": _("不予受理"),
+    "case.mediation_started": _("开始调解"), "case.session_recorded": _("记录调解"), "case.settled": _("调解成功"),
+    "case.failed": _("调解不成"), "case.escalated": _("上报"), "case.referred": _("转办"),
+    "case.followed_up": _("回访"), "case.closed": _("结案"), "case.recurred": _("纠纷复发"),
+    "case.merged": _("合并"), "case.merged_in": _("并入重复案件"), "case.updated": _("修改信息"),
+    "case.assigned": _("指派调解员"), "case.attachment_added": _("上传附件"), "case.deadline_set": _("设定期限"),
+    "case.rule_warning": _("规则提醒"), "case.agreement_updated": _("更新协议履行情况"),
+}

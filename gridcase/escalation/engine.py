@@ -5,7 +5,6 @@ occasion) — a unique row in RuleFiring — and the sweep claims cases with FOR
 two sweeps never look at the same case at the same time.
 """
 
-import logging
 import math
 import time
 from contextlib import nullcontext
@@ -21,7 +20,6 @@ from gridcase.lib import clock
 from gridcase.notifications.services import notify
 from gridcase.workdays.selectors import add_working_days, working_days_between
 
-log = logging.getLogger(__name__)
 SWEEP_BATCH = 500
 # Changes a firing makes can bring another rule into play (a new level); this bounds the chain.
 MAX_FIRINGS_PER_EVALUATION = 4

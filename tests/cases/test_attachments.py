@@ -40,3 +40,13 @@ def test_the_upload_page_reports_the_refusal(make_case, login):
                                 {"kind": "photo", "file": SimpleUploadedFile("x.png", b"not an image")})
     assert page.status_code == 200 and "只接受" in page.content.decode()
     assert not case.attachments.exists()
+
+
+def test_an_attachment_is_served_only_within_the_jurisdiction(make_case, users, login):
+    case = make_case()
+    attachment = services.case_attach(case=case, actor=users["worker"], upload=SimpleUploadedFile("现场.png", PNG))
+    url = f"/cases/{case.pk}/attachments/{attachment.pk}/"
+
+    mine = login("cadre").get(url)
+    assert mine.status_code == 200 and mine["Content-Type"] == "image/png" and b"".join(mine.streaming_content) == PNG
+    assert login("cadre2").get(url).status_code == 404

@@ -180,3 +180,16 @@ def test_the_event_log_cannot_be_changed_or_deleted(make_case):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         CaseEvent.objects.filter(pk=event.pk).delete()
     assert CaseEvent.objects.get(pk=event.pk).reason == ""
+
+
+def test_the_agreement_performance_is_kept_up_to_date(make_case, users):
+    case = make_case()
+    for step in ("accept", "mediate", "settle"):
+        ACTIONS[step](case, users["cadre"])
+
+    agreement = services.agreement_update(case=case, actor=users["cadre"], performance=Agreement.Performance.NOT_PERFORMED,
+                                          judicial_confirmation=Agreement.Confirmation.APPLIED)
+
+    assert agreement.performance == Agreement.Performance.NOT_PERFORMED
+    event = case.events.get(kind="case.agreement_updated")
+    assert event.data["changes"]["performance"] == ["pending", "not_performed"]

@@ -59,7 +59,7 @@ def test_the_case_page_offers_only_the_actions_allowed_now(login, make_case):
 
     assert f"/cases/{case.pk}/accept/" in cadre_page and f"/cases/{case.pk}/settle/" not in cadre_page
     assert f"/cases/{case.pk}/accept/" not in adviser_page and "当前没有您可执行的操作" in adviser_page
-    assert "case.registered" in cadre_page  # the timeline
+    assert 'data-kind="case.registered">登记<' in cadre_page  # the timeline
 
 
 def test_a_refused_action_is_a_clear_message_not_an_error_page(login, make_case):
