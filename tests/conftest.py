@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -108,6 +109,31 @@ def committed(django_db_blocker):
         yield
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE cases_case, cases_casenumbercounter, notifications_notification RESTART IDENTITY CASCADE")
+
+
+def run_concurrently(work, times: int) -> list:
+    """Run `work` in `times` threads at once (each with its own database session); return what
+    each returned, and re-raise the first error after all have finished."""
+    start = threading.Barrier(times)
+    results, errors = [], []
+
+    def run():
+        try:
+            start.wait()
+            results.append(work())
+        except Exception as exc:  # re-raised below, once every thread is done
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results
 
 
 def _free_port() -> int:

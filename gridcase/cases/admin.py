@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from gridcase.accounts.jurisdiction import scope
 from gridcase.cases.models import Case, CaseEvent, Category
+from gridcase.lib.admin import ReadOnlyAdmin
 
 
 @admin.register(Category)
@@ -11,8 +12,8 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
-    """Read-only: cases change only through their services (the case pages)."""
+class CaseAdmin(ReadOnlyAdmin):
+    """Cases change only through their services (the case pages)."""
 
     list_display = ["number", "title", "state", "level", "registered_at"]
     list_filter = ["state", "level", "category"]
@@ -21,29 +22,11 @@ class CaseAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user, "area_code")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyAdmin):
     list_display = ["case", "at", "kind", "from_state", "to_state", "level", "actor"]
     list_filter = ["kind"]
 
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user, "case__area_code")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

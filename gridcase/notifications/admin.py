@@ -1,20 +1,8 @@
 from django.contrib import admin
 
 from gridcase.accounts.jurisdiction import scope
+from gridcase.lib.admin import ReadOnlyAdmin
 from gridcase.notifications.models import Delivery, Notification
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A record of what was said and sent: looked at, never edited here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DeliveryInline(admin.TabularInline):

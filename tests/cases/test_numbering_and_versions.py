@@ -1,13 +1,11 @@
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
 from gridcase.accounts.models import User
 from gridcase.cases import services
 from gridcase.cases.models import Case
-from tests.conftest import point_in
+from tests.conftest import point_in, run_concurrently
 
 
 @pytest.mark.django_db
@@ -23,46 +21,21 @@ def test_numbers_run_per_town_and_year(make_case):
 def test_concurrent_registrations_get_distinct_numbers_without_gaps(committed, neighbours):
     worker = User.objects.get(username="worker")
     location = point_in(worker.grids.first())
-    numbers, errors = [], []
 
-    def register():
-        try:
-            case = services.case_register(actor=worker, title="并发登记", category=neighbours, location=location)
-            numbers.append(case.number)
-        except Exception as exc:  # collected, asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
+    numbers = run_concurrently(lambda: services.case_register(actor=worker, title="并发登记", category=neighbours,
+                                                              location=location).number, times=12)
 
-    threads = [threading.Thread(target=register) for _ in range(12)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert errors == []
     assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 13))
 
 
 def test_a_phone_retrying_the_same_submission_creates_one_case(committed, neighbours):
     worker = User.objects.get(username="worker")
     location, client_id = point_in(worker.grids.first()), uuid.uuid4()
-    results = []
 
-    def submit():
-        try:
-            results.append(services.case_register(actor=worker, title="重复提交", category=neighbours,
-                                                  location=location, client_id=client_id).pk)
-        finally:
-            connection.close()
+    ids = run_concurrently(lambda: services.case_register(actor=worker, title="重复提交", category=neighbours,
+                                                          location=location, client_id=client_id).pk, times=6)
 
-    threads = [threading.Thread(target=submit) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert len(set(results)) == 1 and len(results) == 6
+    assert len(ids) == 6 and len(set(ids)) == 1
     assert Case.objects.filter(client_id=client_id).count() == 1
 
 

@@ -1,10 +1,7 @@
 """Two sweeps at once (two database sessions, as two Celery workers would be) escalate each case once."""
 
-import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
-
-from django.db import connection
 
 from gridcase.accounts.models import User
 from gridcase.cases import services
@@ -12,6 +9,7 @@ from gridcase.cases.models import Case, CaseEvent, Level
 from gridcase.escalation import engine
 from gridcase.escalation.models import RuleFiring
 from gridcase.lib import clock
+from tests.conftest import run_concurrently
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ACCEPTED = datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI)
@@ -22,25 +20,9 @@ def test_two_concurrent_sweeps_escalate_each_due_case_exactly_once(committed, ma
     cadre = User.objects.get(username="cadre")
     with clock.travel(ACCEPTED):
         ids = [services.case_accept(case=make_case(), actor=cadre).pk for _ in range(24)]
-    counts, errors = [], []
-    start = threading.Barrier(2)
 
-    def sweep():
-        try:
-            start.wait()
-            counts.append(engine.sweep(now=LATE, batch_size=4))
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
+    counts = run_concurrently(lambda: engine.sweep(now=LATE, batch_size=4), times=2)
 
-    workers = [threading.Thread(target=sweep) for _ in range(2)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-
-    assert errors == []
     assert sum(counts) == 24  # between them they looked at every case, neither at one the other held
     assert CaseEvent.objects.filter(case_id__in=ids, kind="case.escalated").count() == 24
     assert set(Case.objects.filter(pk__in=ids).values_list("level", flat=True)) == {Level.TOWN}
