@@ -208,3 +208,7 @@ CASE_ATTACHMENT_TYPES = {
 
 # Channels every notification also goes out through (dotted paths of gridcase.notifications.channels.Channel subclasses).
 NOTIFICATION_CHANNELS = envlist("NOTIFICATION_CHANNELS", ["gridcase.notifications.channels.LoggingChannel"])
+
+# Long batch work (the demo history) has its own queue and worker, so that it never delays the
+# rules sweep, notifications or the health check's round trip.
+CELERY_TASK_ROUTES = {"gridcase.cases.tasks.build_demo_month": {"queue": "bulk"}}

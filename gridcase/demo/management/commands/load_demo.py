@@ -46,4 +46,4 @@ class Command(BaseCommand):
         for month in range(months):
             build_demo_month.delay(month, months, per_village_month, today.isoformat())
         self.stdout.write(f"已交给 Celery worker 在后台生成 {months} 个月的演示案件（每村每月约 {per_village_month:g} 件），"
-                          "进度见 var/log/worker.log。")
+                          "进度见 var/log/bulk.log。")
