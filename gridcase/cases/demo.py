@@ -79,7 +79,13 @@ def _at(day, rng) -> datetime:
 
 
 def _later(moment: datetime, working_days: int, rng) -> datetime:
-    return add_working_days(moment, working_days) + timedelta(minutes=rng.randint(0, 240))
+    """Some working days later, during office hours (8:00–18:00)."""
+    later = (add_working_days(moment, working_days) + timedelta(minutes=rng.randint(0, 240))).astimezone(SHANGHAI)
+    if later.hour >= 18:
+        later = later + timedelta(days=1)
+    if not 8 <= later.hour < 18:
+        later = later.replace(hour=8, minute=0) + timedelta(minutes=rng.randint(0, 180))
+    return later
 
 
 class _Story:
