@@ -1,13 +1,15 @@
 """Map layers and the point lookup, always within the user's jurisdiction."""
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from geodata.maps import MapRequestError, SimplifyPreserveTopology, degrees_per_pixel, parse_bbox, parse_zoom
 from geodata.models import Area, KeyArea, Level
 from geodata.selectors import LocationError, locate_for_user, point_from_lonlat
 from gridcase.accounts.jurisdiction import get_or_404, scope
@@ -16,10 +18,12 @@ from gridcase.accounts.models import User
 
 class AreaFeatureSerializer(GeoFeatureModelSerializer):
     workers = serializers.SerializerMethodField()
+    # The outline as drawn: simplified for the zoom when the map says which (see AreaList).
+    shape = GeometryField(read_only=True)
 
     class Meta:
         model = Area
-        geo_field = "geom"
+        geo_field = "shape"
         id_field = "code"  # the feature id; the code is not repeated in properties
         fields = ["code", "name", "level", "population", "households", "workers"]
 
@@ -42,22 +46,37 @@ def _visible_areas(request):
 
 
 class AreaList(ListAPIView):
-    """GeoJSON of one level of areas (?level=town|village|grid) in the user's jurisdiction."""
+    """GeoJSON of one level of areas (?level=town|village|grid) in the user's jurisdiction.
+
+    With ?zoom=z the outlines are simplified to half a screen pixel, in PostGIS; with
+    ?bbox=w,s,e,n only the areas that reach into the box come back.
+    """
 
     serializer_class = AreaFeatureSerializer
 
     def get_queryset(self):
-        level = self.request.query_params.get("level", Level.GRID)
+        params = self.request.query_params
+        level = params.get("level", Level.GRID)
         if level not in Level.values:
             raise ValidationError({"level": f"层级必须是 {', '.join(Level.values)} 之一"})
-        return _visible_areas(self.request).filter(level=level)
+        try:
+            bbox, zoom = parse_bbox(params.get("bbox")), parse_zoom(params.get("zoom"))
+        except MapRequestError as exc:
+            raise ValidationError({"detail": str(exc)}) from None
+        areas = _visible_areas(self.request).filter(level=level).defer("geom")
+        if bbox is not None:
+            areas = areas.filter(geom__bboverlaps=bbox)
+        if zoom is None:
+            return areas.annotate(shape=F("geom"))
+        return areas.annotate(shape=SimplifyPreserveTopology("geom", degrees_per_pixel(zoom) / 2))
 
 
 class AreaDetail(RetrieveAPIView):
     serializer_class = AreaFeatureSerializer
 
     def get_object(self):
-        return get_or_404(_visible_areas(self.request), self.request.user, code=self.kwargs["code"])
+        return get_or_404(_visible_areas(self.request).annotate(shape=F("geom")), self.request.user,
+                          code=self.kwargs["code"])
 
 
 class KeyAreaList(ListAPIView):

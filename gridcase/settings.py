@@ -201,6 +201,9 @@ if not FIELD_ENCRYPTION_KEYS:
 
 # Time limits per handling level, in working days, from acceptance at that level.
 CASE_TIME_LIMITS = {"village": 10, "town": 20, "county": 30}
+# While logging, open cases within this distance and age are offered as "the same dispute?".
+CASE_NEARBY_METRES = envint("CASE_NEARBY_METRES", 100)
+CASE_NEARBY_DAYS = envint("CASE_NEARBY_DAYS", 30)
 CASE_ATTACHMENT_MAX_BYTES = envint("CASE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 CASE_ATTACHMENT_TYPES = {
     "image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf",

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from gridcase.cases.api import CasePoints, NearbyCases
+
 urlpatterns = [
     path("", include("gridcase.front.urls")),
     path("accounts/", include("gridcase.accounts.urls")),
@@ -8,6 +10,8 @@ urlpatterns = [
     path("rules/", include("gridcase.escalation.urls")),
     path("", include("gridcase.notifications.urls")),
     path("api/geodata/", include("geodata.urls")),
+    path("api/cases/points/", CasePoints.as_view(), name="case-points"),
+    path("api/cases/nearby/", NearbyCases.as_view(), name="case-nearby"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

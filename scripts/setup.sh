@@ -17,10 +17,11 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- system packages
-packages=(gdal-bin fonts-noto-cjk)
+# fonts-noto-cjk and pango: Chinese text in PDFs (WeasyPrint) and screenshots.
+packages=(gdal-bin fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 [[ -z "${DATABASE_URL:-}" ]] && packages+=(postgresql-15 postgresql-15-postgis-3 postgresql-client-15)
 [[ -z "${REDIS_URL:-}" ]] && packages+=(redis-server redis-tools)
-[[ $WITH_BROWSER == 1 ]] && packages+=(chromium)
+[[ $WITH_BROWSER == 1 ]] && packages+=(chromium poppler-utils)
 command -v python3.11 >/dev/null || packages+=(python3.11)
 python3.11 -c 'import ensurepip' 2>/dev/null || packages+=(python3.11-venv)
 

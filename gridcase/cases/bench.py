@@ -127,6 +127,19 @@ def _bench(*, write, total: int, open_cases: int, due: int, requests: int) -> No
     for line in _plan(sql, sql_params):
         write(f"      {line}")
 
+    west, south, east, north = town.geom.extent
+    bbox = f"{west},{south},{east},{north}"
+    write(f"  map points for {town.name}'s box (all {in_town:,} cases, ?all=1), {requests} requests each:")
+    for zoom in (11, 13, 16):
+        samples = []
+        for _ in range(requests):
+            response, seconds = timed(lambda zoom=zoom: client.get("/api/cases/points/", {"bbox": bbox, "zoom": zoom, "all": 1}))
+            samples.append(seconds)
+        body = response.json()
+        p50, p95 = percentiles(samples)
+        kind = "clusters" if body["clustered"] else "points"
+        write(f"    zoom {zoom:<2} → {len(body['features']):>5} {kind:<8} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms"
+              f"  ({len(response.content) / 1024:,.0f} KiB)")
     for label, work in [("count for the pager", lambda: selectors.case_list(user=leader).count()),
                         ("counts per state", lambda: selectors.state_counts(user=leader))]:
         p50, p95 = percentiles([timed(work)[1] for _ in range(requests)])

@@ -67,6 +67,10 @@ class NoteForm(VersionedForm):
     note = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
+class ReportForm(VersionedForm):
+    note = forms.CharField(label=_("反映的情况"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class ReasonForm(VersionedForm):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -1,5 +1,13 @@
-from django.db.models import Count, Q, QuerySet
+import math
+from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.gis.db.models import Collect
+from django.contrib.gis.db.models.functions import Centroid, Distance, SnapToGrid
+from django.contrib.gis.measure import D
+from django.db.models import Count, F, Q, QuerySet
+
+from geodata.maps import degrees_per_pixel
 from gridcase.accounts.jurisdiction import jurisdiction_codes
 from gridcase.accounts.selectors import users_covering
 from gridcase.cases.models import OPEN_STATES, Case, CaseEvent, Party
@@ -67,3 +75,74 @@ def timeline(*, case: Case) -> QuerySet[CaseEvent]:
 
 def assignable_mediators(*, case: Case):
     return users_covering(code=case.area_code, roles=HANDLERS)
+
+
+def mediators_for(*, user) -> QuerySet:
+    """Handlers within the user's own jurisdiction (whom they may assign cases to)."""
+    from gridcase.accounts.jurisdiction import scope
+    from gridcase.accounts.models import User
+
+    return scope(User.objects.filter(is_active=True, role__in=HANDLERS), user, "area__code").order_by("username")
+
+
+# Below this zoom, or past this many points, the map gets clusters counted in PostGIS.
+DETAIL_ZOOM = 15
+POINT_CAP = 500
+CLUSTER_PIXELS = 60
+
+
+def case_points(*, user, bbox, zoom: int, open_only: bool = True) -> dict:
+    """The cases in a map view as GeoJSON: each case when there are few or the map is close in,
+    otherwise counts per square of about 60 screen pixels (ST_SnapToGrid), never every point."""
+    cases = cases_visible_to(user=user).filter(location__bboverlaps=bbox)
+    if open_only:
+        cases = cases.filter(state__in=OPEN_STATES)
+    total = cases.count()
+    if zoom >= DETAIL_ZOOM or total <= POINT_CAP:
+        rows = cases.values_list("pk", "number", "title", "state", "deadline", "location")[:POINT_CAP]
+        now = clock.now()
+        features = [_point(location, {"id": pk, "number": number, "title": title, "state": state,
+                                      "overdue": bool(deadline and deadline < now and state in OPEN_STATES)})
+                    for pk, number, title, state, deadline, location in rows]
+        return {"type": "FeatureCollection", "clustered": False, "total": total, "features": features}
+    cell = degrees_per_pixel(zoom) * CLUSTER_PIXELS
+    rows = (cases.annotate(cell=SnapToGrid("location", cell)).values("cell")
+            .annotate(n=Count("*"), centre=Centroid(Collect("location"))).values_list("n", "centre"))
+    features = [_point(centre, {"count": n}) for n, centre in rows]
+    return {"type": "FeatureCollection", "clustered": True, "total": total, "features": features}
+
+
+def _point(point, properties: dict) -> dict:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
+            "properties": properties}
+
+
+def nearby_open_cases(*, user, point, category=None) -> QuerySet[Case]:
+    """Open cases near a point, logged recently: probably the same dispute, reported again.
+
+    Prefiltered on the GiST index with a box in degrees a little larger than the radius, then
+    measured on the sphere; nearest first.
+    """
+    metres, days = settings.CASE_NEARBY_METRES, settings.CASE_NEARBY_DAYS
+    degrees = metres / 111_320 / max(math.cos(math.radians(point.y)), 0.1)
+    cases = (cases_visible_to(user=user)
+             .filter(state__in=OPEN_STATES, registered_at__gte=clock.now() - timedelta(days=days),
+                     location__dwithin=(point, degrees), location__distance_lte=(point, D(m=metres)))
+             .annotate(distance=Distance("location", point)).order_by("distance"))
+    return cases.filter(category=category) if category is not None else cases
+
+
+def my_tasks(*, user, limit: int = 20) -> list[Case]:
+    """What this user should act on next: open cases assigned to them (for a grid worker, the open
+    cases of their grids), soonest deadline first, those without a deadline last."""
+    if user.role == "grid_worker":
+        cases = cases_visible_to(user=user)
+    else:
+        cases = cases_visible_to(user=user).filter(mediators=user)
+    cases = (cases.filter(state__in=OPEN_STATES).select_related("category", "grid").defer("grid__geom")
+             .order_by(F("deadline").asc(nulls_last=True), "registered_at"))
+    now = clock.now()
+    tasks = list(cases[:limit])
+    for case in tasks:
+        case.overdue = case.deadline is not None and case.deadline < now
+    return tasks

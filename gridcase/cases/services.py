@@ -398,6 +398,16 @@ def case_update(*, case: Case | int, actor, expected_version: int, **changes) ->
 
 
 @transaction.atomic
+def case_add_report(*, case: Case | int, actor, note: str) -> CaseEvent:
+    """The same dispute reported again (a worker found it already open nearby): recorded on the
+    case instead of a duplicate. Does not change the case, so nobody's open form goes stale."""
+    if not note.strip():
+        raise CaseError(_("请填写反映的情况"))
+    case = _lock(case, actor=actor, action="report", expected_version=None)
+    return _log(case, actor=actor, kind="case.reported_again", from_state=case.state, reason=note, bump=False)
+
+
+@transaction.atomic
 def case_assign(*, case: Case | int, actor, mediators, expected_version: int | None = None) -> Case:
     case = _lock(case, actor=actor, action="assign", expected_version=expected_version)
     outsiders = [m for m in mediators if not permissions.can_handle(m, case)]

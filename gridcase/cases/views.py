@@ -1,13 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Point
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
-from gridcase.cases import forms, permissions, selectors, services
+from gridcase.cases import documents, forms, permissions, selectors, services
 from gridcase.cases.models import OPEN_STATES, Case, State
 from gridcase.cases.workflow import LABELS
 from gridcase.lib import clock
@@ -24,10 +28,34 @@ def case_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     counts = selectors.state_counts(user=request.user)
+    handles = permissions.handling_level(request.user) is not None
     return render(request, "cases/list.html", {
         "filters": filters, "page": page, "query": query.urlencode(), "now": clock.now(), "open_states": OPEN_STATES,
         "state_tabs": [(value, label, counts[value]) for value, label in State.choices if counts.get(value)],
+        "mediators": selectors.mediators_for(user=request.user) if handles else None,
     })
+
+
+@login_required
+@require_POST
+def bulk_assign(request):
+    """Assign the ticked cases to one mediator; each case is checked on its own, and the message
+    says how many were assigned and which were refused."""
+    if permissions.handling_level(request.user) is None:
+        raise PermissionDenied
+    mediator = get_object_or_404(selectors.mediators_for(user=request.user), pk=request.POST.get("mediator") or 0)
+    ids = [int(i) for i in request.POST.getlist("case") if i.isdigit()]
+    done, refused = 0, []
+    for case in selectors.cases_visible_to(user=request.user).filter(pk__in=ids):
+        try:
+            services.case_assign(case=case, actor=request.user, mediators=[mediator])
+            done += 1
+        except services.CaseError as exc:
+            refused.append(f"{case.number}：{exc}")
+    messages.success(request, _("已将 %(n)d 件指派给 %(who)s") % {"n": done, "who": mediator})
+    for line in refused:
+        messages.error(request, line)
+    return redirect(f"{reverse('cases:list')}?{request.POST.get('query', '')}")
 
 
 @login_required
@@ -98,6 +126,7 @@ ACTIONS = {
     "performance": (forms.PerformanceForm, lambda case, user, d: services.agreement_update(
         case=case, actor=user, expected_version=d["version"], performance=d["performance"],
         judicial_confirmation=d["judicial_confirmation"])),
+    "report": (forms.ReportForm, lambda case, user, d: services.case_add_report(case=case, actor=user, note=d["note"])),
     "edit": (forms.EditForm, lambda case, user, d: services.case_update(
         case=case, actor=user, expected_version=d.pop("version"), **d)),
 }
@@ -145,6 +174,39 @@ def attachment_download(request, case_id, attachment_id):
     attachment = get_object_or_404(case.attachments, pk=attachment_id)
     return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
                         filename=attachment.original_name, as_attachment=attachment.content_type == "application/pdf")
+
+
+@login_required
+@never_cache
+def agreement_pdf(request, case_id):
+    case = _case_to_print(request.user, case_id)
+    if not hasattr(case, "agreement"):
+        raise Http404("The case has no agreement.")
+    pdf = documents.agreement_pdf(case=case, parties=services.parties_in_full(user=request.user, case=case))
+    return _pdf_response(pdf, filename=f"人民调解协议书-{case.number}.pdf")
+
+
+@login_required
+@never_cache
+def acceptance_pdf(request, case_id):
+    case = _case_to_print(request.user, case_id)
+    if case.accepted_at is None:
+        raise Http404("The case has not been accepted.")
+    pdf = documents.acceptance_form_pdf(case=case, parties=services.parties_in_full(user=request.user, case=case))
+    return _pdf_response(pdf, filename=f"人民调解受理登记表-{case.number}.pdf")
+
+
+def _case_to_print(user, case_id) -> Case:
+    """The documents carry the parties' full personal data: only for those who handle the case."""
+    case = permissions.case_for_user(user, case_id)
+    if not permissions.can_handle(user, case):
+        raise PermissionDenied
+    return case
+
+
+def _pdf_response(pdf: bytes, *, filename: str) -> HttpResponse:
+    return HttpResponse(pdf, content_type="application/pdf",
+                        headers={"Content-Disposition": content_disposition_header(True, filename)})
 
 
 def _resubmittable(form_class, data, current_version: int):

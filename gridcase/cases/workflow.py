@@ -34,6 +34,7 @@ RECORDS: dict[str, list[str]] = {
     "attach": [s for s in State.values if s not in (State.MERGED,)],
     "reopen": [State.CLOSED],
     "performance": [State.SETTLED, State.FOLLOWED_UP, State.CLOSED],
+    "report": [State.REGISTERED, State.ACCEPTED, State.MEDIATING, State.FAILED, State.ESCALATED],
 }
 
 LABELS = {
@@ -41,12 +42,12 @@ LABELS = {
     "mediate": _("开始调解"), "settle": _("调解成功"), "fail": _("调解不成"), "refer": _("转办"),
     "follow_up": _("回访"), "close": _("结案"), "session": _("记录调解"), "edit": _("修改信息"),
     "assign": _("指派调解员"), "attach": _("上传附件"), "reopen": _("纠纷复发，重新登记"),
-    "performance": _("更新协议履行情况"),
+    "performance": _("更新协议履行情况"), "report": _("补充反映（并入此案）"),
 }
 
 HANDLERS = {Role.MEDIATOR, Role.VILLAGE_CADRE, Role.TOWN_LEADER, Role.COUNTY_ADMIN}
 # Grid workers log cases, attach photos, visit afterwards and report a recurrence in their grids.
-GRID_WORKER_ACTIONS = {"follow_up", "attach", "reopen"}
+GRID_WORKER_ACTIONS = {"follow_up", "attach", "reopen", "report"}
 
 EVENT_LABELS = {
     "case.registered": _("登记"), "case.accepted": _("受理"), "case.declined": _("不予受理"),
@@ -56,4 +57,5 @@ EVENT_LABELS = {
     "case.merged": _("合并"), "case.merged_in": _("并入重复案件"), "case.updated": _("修改信息"),
     "case.assigned": _("指派调解员"), "case.attachment_added": _("上传附件"), "case.deadline_set": _("设定期限"),
     "case.rule_warning": _("规则提醒"), "case.agreement_updated": _("更新协议履行情况"),
+    "case.reported_again": _("再次反映"),
 }

@@ -1,9 +1,13 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import engines
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 
 from geodata.selectors import jurisdiction_extent
 from gridcase.accounts.jurisdiction import jurisdiction_codes
@@ -17,6 +21,7 @@ def home(request):
         "extent": extent,
         "areasUrl": reverse("geodata:areas"),
         "keyAreasUrl": reverse("geodata:key-areas"),
+        "casePointsUrl": reverse("case-points"),
         "basemap": {
             "url": settings.BASEMAP_URL,
             "crs": settings.BASEMAP_CRS,
@@ -31,3 +36,12 @@ def home(request):
 def healthz(request):
     healthy, report = health()
     return JsonResponse(report, status=200 if healthy else 503, json_dumps_params={"ensure_ascii": False})
+
+
+@cache_control(no_cache=True)
+def service_worker(request):
+    """The service worker, served from the site root so that its scope is the whole site. Its source,
+    static/js/sw.js, is a template: {% static %} names the files it pre-caches (hashed in production)."""
+    source = Path(finders.find("js/sw.js")).read_text(encoding="utf-8")
+    body = engines["django"].from_string(source).render({})
+    return HttpResponse(body, content_type="application/javascript; charset=utf-8")

@@ -36,8 +36,8 @@
   const styles = {
     town: { color: "#7a2e8e", weight: 3, fill: false, interactive: false },
     village: { color: "#1f5fa8", weight: 2, fill: false, interactive: false },
-    grid: { color: "#2c8a4b", weight: 1, fillColor: "#2c8a4b", fillOpacity: 0.06 },
-    key: { color: "#d2462c", weight: 2, dashArray: "4 3", fillColor: "#d2462c", fillOpacity: 0.15 },
+    grid: { color: "#2c8a4b", weight: 1, fillColor: "#2c8a4b", fillOpacity: 0.06, className: "area-grid" },
+    key: { color: "#d2462c", weight: 2, dashArray: "4 3", fillColor: "#d2462c", fillOpacity: 0.15, className: "key-area" },
   };
   // Labels that would crowd the map at low zoom appear only from these zoom levels on.
   const labelZoom = { town: 0, village: 12, grid: 14 };
@@ -72,11 +72,52 @@
     });
   }
 
-  async function load(url, layer) {
+  async function getJSON(url) {
     const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
     if (!response.ok) throw new Error(`${url}: ${response.status}`);
-    layer.addData(await response.json());
+    return response.json();
+  }
+
+  async function load(url, layer) {
+    const data = await getJSON(url);
+    layer.clearLayers();
+    layer.addData(data);
     return layer;
+  }
+
+  // The view as the server wants it: WGS-84 degrees (a GCJ-02 map is off by ~500 m, so pad).
+  function viewBox() {
+    const b = map.getBounds();
+    const pad = basemap.url && basemap.crs === "gcj02" ? 0.01 : 0;
+    const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+    return [clamp(b.getWest() - pad, -180, 180), clamp(b.getSouth() - pad, -90, 90),
+      clamp(b.getEast() + pad, -180, 180), clamp(b.getNorth() + pad, -90, 90)].map((v) => v.toFixed(5)).join(",");
+  }
+
+  const stateColours = { registered: "#1f5fa8", accepted: "#1f5fa8", mediating: "#c77700", failed: "#b3261e", escalated: "#b3261e" };
+
+  // Open cases in view: each case close in, counts per square (clustered in PostGIS) further out.
+  const casesLayer = L.layerGroup();
+  async function loadCases() {
+    if (!map.hasLayer(casesLayer)) return;
+    const data = await getJSON(`${config.casePointsUrl}?bbox=${viewBox()}&zoom=${map.getZoom()}`);
+    casesLayer.clearLayers();
+    for (const f of data.features) {
+      const at = toLatLng(f.geometry.coordinates);
+      const p = f.properties;
+      if (data.clustered) {
+        const size = 24 + Math.min(24, Math.round(Math.log10(p.count + 1) * 10));
+        L.marker(at, {
+          icon: L.divIcon({ className: "case-cluster", html: `<span>${p.count}</span>`, iconSize: [size, size] }),
+          keyboard: false,
+        }).on("click", () => map.setView(at, map.getZoom() + 2)).addTo(casesLayer);
+      } else {
+        L.circleMarker(at, { radius: 7, weight: 2, color: p.overdue ? "#b3261e" : "#fff",
+          fillColor: stateColours[p.state] || "#555", fillOpacity: 0.9, className: "case-point" })
+          .bindPopup(`<a href="/cases/${p.id}/">${text(p.number)}</a><br>${text(p.title)}`).addTo(casesLayer);
+      }
+    }
+    document.getElementById("map").dataset.cases = String(data.total);
   }
 
   const overlays = {
@@ -89,7 +130,8 @@
       onEachFeature: (f, layer) => layer.bindPopup(`<strong>${text(f.properties.name)}</strong><br>每周至少巡逻 ${text(f.properties.patrols_per_week)} 次`),
     }),
   };
-  const levelUrl = (level) => `${config.areasUrl}?level=${level}`;
+  overlays["矛盾纠纷"] = casesLayer;
+  const levelUrl = (level) => `${config.areasUrl}?level=${level}&zoom=${map.getZoom()}`;
   const loads = [
     load(levelUrl("town"), overlays["乡镇/街道"]),
     load(levelUrl("village"), overlays["村/社区"]),
@@ -97,7 +139,7 @@
     load(config.keyAreasUrl, overlays["治安重点地区"]),
   ];
   // Drawn bottom-up so that the town outline is not hidden under village and grid lines.
-  ["治安重点地区", "网格", "村/社区", "乡镇/街道"].forEach((name) => overlays[name].addTo(map));
+  ["治安重点地区", "网格", "村/社区", "乡镇/街道", "矛盾纠纷"].forEach((name) => overlays[name].addTo(map));
   L.control.layers(baseLayers, overlays, { collapsed: window.innerWidth < 600 }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
 
@@ -110,7 +152,21 @@
   map.on("zoomend", updateLabels);
   updateLabels();
 
-  Promise.all(loads)
+  // Outlines are simplified for the zoom they were loaded at: load them again two levels closer.
+  let outlinesZoom = map.getZoom();
+  map.on("zoomend", () => {
+    if (Math.abs(map.getZoom() - outlinesZoom) < 2) return;
+    outlinesZoom = map.getZoom();
+    ["town", "village", "grid"].forEach((level, i) =>
+      load(levelUrl(level), overlays[["乡镇/街道", "村/社区", "网格"][i]]).catch(console.error));
+  });
+  let pending = null;
+  map.on("moveend overlayadd", () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => loadCases().catch(console.error), 150);
+  });
+
+  Promise.all([...loads, loadCases()])
     .then(() => { document.getElementById("map").dataset.loaded = "true"; })
     .catch((error) => { showNotice("图层加载失败，请刷新重试。"); console.error(error); });
 })();

@@ -14,7 +14,38 @@
       lon.value = latlng.lng.toFixed(6);
       lat.value = latlng.lat.toFixed(6);
     }
+    showNearby();
   }
+
+  // Open cases close by: perhaps the same dispute, to add to rather than log twice.
+  const nearby = document.createElement("section");
+  nearby.className = "nearby";
+  nearby.setAttribute("aria-live", "polite");
+  el.insertAdjacentElement("afterend", nearby);
+  const category = document.getElementById("id_category");
+
+  function escape(value) {
+    const span = document.createElement("span");
+    span.textContent = value;
+    return span.innerHTML;
+  }
+
+  async function showNearby() {
+    if (!lon.value || !lat.value || !el.dataset.nearbyUrl) return;
+    const params = new URLSearchParams({ lon: lon.value, lat: lat.value });
+    if (category && category.value) params.set("category", category.value);
+    try {
+      const response = await fetch(`${el.dataset.nearbyUrl}?${params}`, { credentials: "same-origin" });
+      if (!response.ok) { nearby.innerHTML = ""; return; }
+      const cases = await response.json();
+      nearby.innerHTML = cases.length ? `<h2>附近已有的未结纠纷</h2><p class="hint">可能是同一件事：可并入已有案件，不必重复登记。</p><ul>${
+        cases.map((c) => `<li><a href="/cases/${c.id}/">${escape(c.number)}</a> ${escape(c.title)}（${c.metres} 米，${escape(c.state)}）
+          <a class="button" href="/cases/${c.id}/report/">并入此案</a></li>`).join("")}</ul>` : "";
+    } catch (error) {
+      nearby.innerHTML = "";  // offline: nothing to suggest
+    }
+  }
+  if (category) category.addEventListener("change", showNearby);
 
   fetch(`${el.dataset.areasUrl}?level=grid`, { credentials: "same-origin" })
     .then((r) => r.json())

@@ -87,3 +87,27 @@ def test_the_list_filters_counts_and_pages(login, make_case, users):
     assert "纠纷3" in accepted and "共 1 件" in accepted
     assert "第 2/2 页" in second
     assert "没有符合条件的案件" in client.get("/cases/", {"state": "closed"}).content.decode()
+
+
+def test_a_town_leader_assigns_several_cases_at_once(login, make_case, users):
+    mine = [make_case(title=f"待指派{i}") for i in range(3)]
+    other_town = make_case(username="worker2", title="耿车镇的案件")
+    client = login("leader")
+
+    response = client.post("/cases/assign/", {"mediator": users["mediator"].pk,
+                                              "case": [c.pk for c in mine] + [other_town.pk]})
+
+    assert response.status_code == 302
+    for case in mine:
+        assert list(case.mediators.all()) == [users["mediator"]]
+        assert case.events.filter(kind="case.assigned").exists()
+    assert not other_town.mediators.exists()
+    assert "已将 3 件指派给" in client.get("/cases/").content.decode()
+
+
+def test_only_handlers_assign_and_only_to_their_own_people(login, make_case, users):
+    case = make_case()
+
+    assert login("worker").post("/cases/assign/", {"mediator": users["mediator"].pk, "case": [case.pk]}).status_code == 403
+    assert login("leader").post("/cases/assign/", {"mediator": users["mediator2"].pk, "case": [case.pk]}).status_code == 404
+    assert not case.mediators.exists()

@@ -31,9 +31,8 @@ def test_a_town_leader_sees_the_grids_of_their_town_drawn_offline(page, live_url
     log_in(page, live_url, "leader")
 
     grids = Area.objects.filter(level=Level.GRID, code__startswith=TUYUAN).count()
-    key_areas = 2
-    # Grids and key areas are the interactive SVG paths; town and village outlines are not.
-    assert page.locator("path.leaflet-interactive").count() == grids + key_areas
+    assert page.locator("path.area-grid").count() == grids
+    assert page.locator("path.key-area").count() == 2
     assert page.locator(".label-village").count() == Area.objects.filter(level=Level.VILLAGE, code__startswith=TUYUAN).count()
     assert page.locator(".label-town").all_inner_texts() == ["屠园镇"]
     assert "合成数据" in page.inner_text("footer")
@@ -63,7 +62,7 @@ def test_clicking_a_grid_shows_its_code_people_and_workers(page, live_url, users
 def test_a_grid_worker_sees_only_their_two_grids(page, live_url):
     log_in(page, live_url, "worker")
 
-    assert page.locator("path.leaflet-interactive").count() == 2
+    assert page.locator("path.area-grid").count() == 2
     assert page.locator(".label-town").count() == 0
 
 
@@ -84,6 +83,7 @@ def test_with_an_unreachable_basemap_the_vector_layers_still_show(browser, live_
 
         assert "底图无法加载" in page.inner_text("#map-notice")
         grids = Area.objects.filter(level=Level.GRID, code__startswith=TUYUAN).count()
-        assert page.locator("path.leaflet-interactive").count() == grids + 2
+        assert page.locator("path.area-grid").count() == grids
     finally:
         context.close()
+
