@@ -8,5 +8,6 @@ version() { node -p "require('./node_modules/$1/package.json').version"; }
 
 dest="static/vendor/leaflet-$(version leaflet)"
 rm -rf "$dest" && mkdir -p "$dest"
-cp -r node_modules/leaflet/dist/{leaflet.js,leaflet.css,images} node_modules/leaflet/LICENSE "$dest/"
+# leaflet.js names its source map, and hashed static storage insists the map exists.
+cp -r node_modules/leaflet/dist/{leaflet.js,leaflet.js.map,leaflet.css,images} node_modules/leaflet/LICENSE "$dest/"
 echo "vendored: $dest"

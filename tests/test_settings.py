@@ -60,3 +60,13 @@ def test_nonsense_values_are_refused(monkeypatch):
         envbool("FLAG", False)
     with pytest.raises(ImproperlyConfigured, match="COUNT must be an integer"):
         envint("COUNT", 1)
+
+
+def test_production_static_files_collect_with_hashed_names(tmp_path):
+    result = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
+                            env={**os.environ, "DJANGO_SETTINGS_MODULE": "gridcase.settings",
+                                 "GRIDCASE_PROFILE": "production", "SECRET_KEY": "k" * 50,
+                                 "ALLOWED_HOSTS": "x", "FIELD_ENCRYPTION_KEYS": "x" * 43 + "=",
+                                 "STATIC_ROOT": str(tmp_path)}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "staticfiles.json").exists()

@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -6,11 +7,13 @@ from django.contrib.staticfiles import finders
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import engines
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 
 from geodata.selectors import jurisdiction_extent
 from gridcase.accounts.jurisdiction import jurisdiction_codes
+from gridcase.cases.selectors import my_tasks
 from gridcase.front.health import health
 
 
@@ -29,13 +32,22 @@ def home(request):
             "maxZoom": settings.BASEMAP_MAX_ZOOM,
         },
     }
-    return render(request, "front/map.html", {"map_config": config, "has_territory": extent is not None})
+    return render(request, "front/map.html", {"map_config": config, "has_territory": extent is not None,
+                                              "tasks": my_tasks(user=request.user)})
 
 
 @never_cache
 def healthz(request):
     healthy, report = health()
     return JsonResponse(report, status=200 if healthy else 503, json_dumps_params={"ensure_ascii": False})
+
+
+def manifest(request):
+    """The web app manifest (static/manifest.webmanifest), with its icons' static URLs (hashed in
+    production) and the media type WhiteNoise does not know."""
+    app = json.loads(Path(finders.find("manifest.webmanifest")).read_text(encoding="utf-8"))
+    app["icons"] = [{**icon, "src": static(icon["src"])} for icon in app["icons"]]
+    return JsonResponse(app, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
 
 
 @cache_control(no_cache=True)

@@ -47,6 +47,12 @@
   }
   if (category) category.addEventListener("change", showNearby);
 
+  // A queued or sent form is reset for the next report: the old point goes with it.
+  lon.form.addEventListener("reset", () => {
+    if (marker) { marker.remove(); marker = null; }
+    nearby.innerHTML = "";
+  });
+
   fetch(`${el.dataset.areasUrl}?level=grid`, { credentials: "same-origin" })
     .then((r) => r.json())
     .then((data) => {

@@ -1,5 +1,5 @@
 {% load static %}// The service worker. A Django template: gridcase.front.views.service_worker renders it at /sw.js
-// (so that its scope is the whole site) and {% static %} names the app shell, hashed in production.
+// (so that its scope is the whole site), the static tag naming the app shell, hashed in production.
 // It keeps the case-logging page usable without a network: the shell is pre-cached, and the logging
 // page and the grid layer are fetched network-first, the last good copy answering when there is none.
 "use strict";
