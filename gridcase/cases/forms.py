@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from gridcase.accounts.models import Role, User
 from gridcase.cases.models import Agreement, Attachment, Category, FollowUp, Level, Party, ReferralBody, Risk, Source, State
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# <input type=date> only understands ISO dates, whatever the language of the page.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class VersionedForm(forms.Form):

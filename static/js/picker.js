@@ -66,6 +66,29 @@
       if (lon.value && lat.value) place(L.latLng(+lat.value, +lon.value), false);
     });
   map.on("click", (e) => place(e.latlng, true));
+
+  // "Use my location": the phone's GPS fix, for a worker standing where the dispute is.
+  if ("geolocation" in navigator) {
+    const locate = document.createElement("button");
+    locate.type = "button";
+    locate.className = "locate";
+    locate.textContent = "使用我的位置";
+    locate.addEventListener("click", () => {
+      locate.disabled = true;
+      locate.textContent = "正在定位…";
+      navigator.geolocation.getCurrentPosition((position) => {
+        const here = L.latLng(position.coords.latitude, position.coords.longitude);
+        place(here, true);
+        map.setView(here, Math.max(map.getZoom(), 16));
+        locate.disabled = false;
+        locate.textContent = `使用我的位置（精度约 ${Math.round(position.coords.accuracy)} 米）`;
+      }, (error) => {
+        locate.disabled = false;
+        locate.textContent = error.code === 1 ? "定位未获允许，请在地图上点选" : "定位失败，请在地图上点选";
+      }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+    });
+    el.insertAdjacentElement("beforebegin", locate);
+  }
   [lon, lat].forEach((input) => input.addEventListener("change", () => {
     if (lon.value && lat.value) place(L.latLng(+lat.value, +lon.value), false);
   }));
