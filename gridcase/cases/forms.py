@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridcase.accounts.models import Role, User
 from gridcase.cases.models import Agreement, Attachment, Category, FollowUp, Level, Party, ReferralBody, Risk, Source, State
+from gridcase.cases.workflow import QUEUES
 
 # <input type=date> only understands ISO dates, whatever the language of the page.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -143,6 +144,9 @@ class FilterForm(forms.Form):
                                       empty_label=_("全部"))
     grid = forms.CharField(label=_("网格代码"), required=False, max_length=15)
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
+    queue = forms.ChoiceField(label=_("待办"), choices=[("", _("全部"))] + [(k, v[0]) for k, v in QUEUES.items()],
+                              required=False, widget=forms.HiddenInput)
+    order = forms.ChoiceField(label=_("排序"), choices=[("", _("最新登记")), ("deadline", _("期限最近"))], required=False)
 
 
 HANDLER_ROLES_FOR_ASSIGN = [Role.MEDIATOR, Role.VILLAGE_CADRE, Role.TOWN_LEADER, Role.COUNTY_ADMIN]

@@ -11,7 +11,7 @@ from geodata.maps import degrees_per_pixel
 from gridcase.accounts.jurisdiction import jurisdiction_codes
 from gridcase.accounts.selectors import users_covering
 from gridcase.cases.models import OPEN_STATES, Case, CaseEvent, Party
-from gridcase.cases.workflow import HANDLERS
+from gridcase.cases.workflow import HANDLERS, QUEUES
 from gridcase.lib import clock, crypto
 
 # A jurisdiction code of this length is matched on this column (an equality, so lists can be
@@ -33,8 +33,8 @@ def cases_visible_to(*, user) -> QuerySet[Case]:
 
 
 def case_list(*, user, q: str = "", state: str = "", level: str = "", category=None, grid: str = "",
-              overdue: bool = False) -> QuerySet[Case]:
-    """The case list, filtered; newest first."""
+              overdue: bool = False, queue: str = "", order: str = "") -> QuerySet[Case]:
+    """The case list, filtered; newest first, or soonest deadline first."""
     # The grid is shown by name only: leave its polygon in the database.
     cases = cases_visible_to(user=user).select_related("category", "grid").defer("grid__geom")
     if state:
@@ -47,8 +47,12 @@ def case_list(*, user, q: str = "", state: str = "", level: str = "", category=N
         cases = cases.filter(area_code__startswith=grid)
     if overdue:
         cases = cases.filter(state__in=OPEN_STATES, deadline__lt=clock.now())
+    if queue in QUEUES:
+        cases = cases.filter(state__in=QUEUES[queue][1])
     if q := q.strip():
         cases = cases.filter(_search(q))
+    if order == "deadline":
+        return cases.order_by(F("deadline").asc(nulls_last=True), "-registered_at", "-id")
     return cases.order_by("-registered_at", "-id")
 
 

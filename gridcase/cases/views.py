@@ -12,8 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gridcase.cases import documents, forms, permissions, selectors, services
-from gridcase.cases.models import OPEN_STATES, Case, State
-from gridcase.cases.workflow import LABELS
+from gridcase.cases.models import OPEN_STATES, Case
+from gridcase.cases.workflow import LABELS, QUEUES
 from gridcase.lib import clock
 
 PAGE_SIZE = 25
@@ -31,7 +31,7 @@ def case_list(request):
     handles = permissions.handling_level(request.user) is not None
     return render(request, "cases/list.html", {
         "filters": filters, "page": page, "query": query.urlencode(), "now": clock.now(), "open_states": OPEN_STATES,
-        "state_tabs": [(value, label, counts[value]) for value, label in State.choices if counts.get(value)],
+        "queue_tabs": [(key, label, sum(counts.get(s, 0) for s in states)) for key, (label, states) in QUEUES.items()],
         "mediators": selectors.mediators_for(user=request.user) if handles else None,
     })
 

@@ -59,3 +59,11 @@ EVENT_LABELS = {
     "case.rule_warning": _("规则提醒"), "case.agreement_updated": _("更新协议履行情况"),
     "case.reported_again": _("再次反映"),
 }
+
+# The mediator's work queues: what each group of states asks of them next.
+QUEUES = {
+    "to_accept": (_("待受理"), [State.REGISTERED, State.ESCALATED]),
+    "mediating": (_("调解中"), [State.ACCEPTED, State.MEDIATING, State.FAILED]),
+    "to_follow_up": (_("待回访"), [State.SETTLED]),
+    "to_close": (_("待结案"), [State.FOLLOWED_UP, State.REFERRED]),
+}

@@ -83,7 +83,8 @@ def test_the_list_filters_counts_and_pages(login, make_case, users):
     accepted = client.get("/cases/", {"state": "accepted"}).content.decode()
     second = client.get("/cases/", {"page": 2}).content.decode()
 
-    assert "共 27 件" in first and "第 1/2 页" in first and "已登记 <span class=\"count\">26</span>" in first
+    assert "共 27 件" in first and "第 1/2 页" in first
+    assert '待受理 <span class="count">26</span>' in first and '调解中 <span class="count">1</span>' in first
     assert "纠纷3" in accepted and "共 1 件" in accepted
     assert "第 2/2 页" in second
     assert "没有符合条件的案件" in client.get("/cases/", {"state": "closed"}).content.decode()
@@ -135,3 +136,20 @@ def services_accept(case, actor):
     from gridcase.cases import services
 
     return services.case_accept(case=case, actor=actor)
+
+
+def test_the_queues_sort_by_deadline(login, make_case, users):
+    from datetime import timedelta
+
+    from gridcase.cases import services
+    from gridcase.lib import clock
+
+    with clock.travel(clock.now() - timedelta(days=20)):
+        older = services.case_accept(case=make_case(title="期限较早"), actor=users["cadre"])
+    newer = services.case_accept(case=make_case(title="期限较晚"), actor=users["cadre"])
+    make_case(title="还未受理")
+
+    page = login("cadre").get("/cases/", {"queue": "mediating", "order": "deadline"}).content.decode()
+
+    assert older.deadline < newer.deadline
+    assert page.index("期限较早") < page.index("期限较晚") and "还未受理" not in page
