@@ -8,7 +8,8 @@ from django.contrib.gis.measure import D
 from django.db.models import Count, F, Q, QuerySet
 
 from geodata.maps import degrees_per_pixel
-from gridcase.accounts.jurisdiction import jurisdiction_codes
+from gridcase.accounts.jurisdiction import jurisdiction_codes, scope
+from gridcase.accounts.models import User
 from gridcase.accounts.selectors import users_covering
 from gridcase.cases.models import OPEN_STATES, Case, CaseEvent, Party
 from gridcase.cases.workflow import HANDLERS, QUEUES
@@ -83,9 +84,6 @@ def assignable_mediators(*, case: Case):
 
 def mediators_for(*, user) -> QuerySet:
     """Handlers within the user's own jurisdiction (whom they may assign cases to)."""
-    from gridcase.accounts.jurisdiction import scope
-    from gridcase.accounts.models import User
-
     return scope(User.objects.filter(is_active=True, role__in=HANDLERS), user, "area__code").order_by("username")
 
 
