@@ -11,21 +11,19 @@ from django.utils import timezone
 from weasyprint import HTML, URLFetcher
 
 from gridcase.cases.models import Case, Level
-from gridcase.lib import crypto
 
 
-def agreement_pdf(*, case: Case, parties: list[dict] | None = None) -> bytes:
+def agreement_pdf(*, case: Case, parties: list[dict]) -> bytes:
     """The 人民调解协议书 of a settled case (it must have an `Agreement`).
 
-    `parties` as `services.parties_in_full` returns them (the view is logged there); without it the
-    values are decrypted here and nothing is logged.
+    `parties` as `services.parties_in_full` returns them: that checks who asks and logs the view.
     """
     agreement = case.agreement
     return _pdf("cases/documents/agreement.html", case=case, parties=parties, agreement=agreement,
                 terms=_paragraphs(agreement.terms), committee=committee_name(case=case), dated=agreement.signed_on)
 
 
-def acceptance_form_pdf(*, case: Case, parties: list[dict] | None = None) -> bytes:
+def acceptance_form_pdf(*, case: Case, parties: list[dict]) -> bytes:
     """The 人民调解受理登记表 of an accepted case, as the level that accepted it last (after an
     escalation the town accepts again); `parties` as for `agreement_pdf`."""
     accepted = case.events.filter(kind="case.accepted").latest("at", "id")
@@ -40,18 +38,12 @@ def committee_name(*, case: Case, level: str | None = None) -> str:
     return f"{area.name}人民调解委员会"
 
 
-def _in_full(case: Case) -> list[dict]:
-    return [{"party": p, "id_number": crypto.decrypt(p.id_number_encrypted), "phone": crypto.decrypt(p.phone_encrypted)}
-            for p in case.parties.all()]
-
-
 def _paragraphs(text: str) -> list[str]:
     """One paragraph per line typed, so that each gets the official first-line indent."""
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _pdf(template: str, *, case: Case, parties: list[dict] | None, **context) -> bytes:
-    parties = _in_full(case) if parties is None else parties
+def _pdf(template: str, *, case: Case, parties: list[dict], **context) -> bytes:
     html = render_to_string(template, {"case": case, "parties": parties,
                                        "narrative": _paragraphs(case.narrative or case.title), **context})
     # data: URIs at most: no http(s), no files (the templates need none; this keeps it so).
