@@ -1,9 +1,12 @@
 """Every periodic task, in one place (read by settings as CELERY_BEAT_SCHEDULE)."""
 
+from gridcase.lib.env import envint
+
 BEAT_HEARTBEAT_SECONDS = 60
 
 CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "gridcase.front.tasks.beat_heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS},
     "escalation-sweep": {"task": "gridcase.escalation.tasks.sweep", "schedule": 60},
+    "outbox-relay": {"task": "gridcase.outbox.tasks.relay", "schedule": envint("OUTBOX_RELAY_SECONDS", 10)},
     "notifications-requeue-stale": {"task": "gridcase.notifications.tasks.requeue_stale_deliveries", "schedule": 600},
 }

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "gridcase.accounts",
     "gridcase.front",
     "gridcase.workdays",
+    "gridcase.outbox",
     "gridcase.notifications",
     "gridcase.cases",
     "gridcase.escalation",
@@ -145,6 +146,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that queues a task while Redis is down must not hang: fail fast, the outbox keeps the task.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 HEALTHZ_CELERY_TIMEOUT = envint("HEALTHZ_CELERY_TIMEOUT", 5)
 
 # The basemap is optional: intranet deployments point it at their own tile server.

@@ -26,6 +26,7 @@ from gridcase.cases.models import Category
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
+ARTIFACTS.mkdir(exist_ok=True)
 
 # Demo places used throughout: 屠园镇 and its 古河村; 耿车镇 for the other side.
 TUYUAN, GUHE = "321302112", "321302112210"
@@ -108,7 +109,8 @@ def committed(django_db_blocker):
         assert not connection.in_atomic_block, "use `committed` without the django_db mark"
         yield
         with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE cases_case, cases_casenumbercounter, notifications_notification RESTART IDENTITY CASCADE")
+            cursor.execute("TRUNCATE cases_case, cases_casenumbercounter, notifications_notification, outbox_message"
+                           " RESTART IDENTITY CASCADE")
 
 
 def run_concurrently(work, times: int) -> list:
@@ -170,7 +172,6 @@ def _wait_until(ready, what: str, seconds: float = 30):
 def _serve(**env):
     """Run a real web server process (runserver) on the test database; yield its URL."""
     port = _free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"server-{os.environ.get('PYTEST_XDIST_WORKER', 'gw0')}-{port}.log", "w")
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"],
@@ -204,16 +205,24 @@ def live_url_dead_basemap(django_db_setup):
     yield from _serve(BASEMAP_URL="http://127.0.0.1:9/{z}/{x}/{y}.png", BASEMAP_CRS="gcj02")
 
 
+def spawn_celery(*args: str, env: dict | None = None, log: str | None = None) -> subprocess.Popen:
+    """A real Celery process (`worker …` or `beat …`) on this test process's database."""
+    output = open(ARTIFACTS / log, "w") if log else subprocess.DEVNULL
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "gridcase", *args, "--loglevel=WARNING"],
+        cwd=ROOT, env={**_process_env(), **(env or {})}, stdout=output, stderr=subprocess.STDOUT,
+    )
+
+
+WORKER_ARGS = ("worker", "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat")
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup):
     """A real Celery worker process consuming from this test process's Redis database."""
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     client.flushdb()  # stale tasks from an earlier run must not be taken for this run's
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "gridcase", "worker", "--pool=solo", "--loglevel=WARNING",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=_process_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    worker = spawn_celery(*WORKER_ARGS)
     from gridcase.celery import app
 
     try:

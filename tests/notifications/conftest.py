@@ -1,6 +1,7 @@
 import pytest
 
 from gridcase.notifications.tasks import deliver
+from gridcase.outbox import services as outbox_services
 from tests.notifications.channels import HERE, BlockingChannel, FailingChannel, RecordingChannel
 
 LOGGING = "gridcase.notifications.channels.LoggingChannel"
@@ -29,7 +30,12 @@ def channels(settings):
 
 @pytest.fixture
 def queued(monkeypatch):
-    """The delivery ids handed to the broker, kept here instead (no worker sees them)."""
+    """The delivery ids handed to the broker (through the outbox), kept here instead (no worker sees them)."""
     ids = []
-    monkeypatch.setattr(type(deliver._get_current_object()), "delay", ids.append)
+
+    def keep(message):
+        if message.task == deliver.name:
+            ids.extend(message.args)
+
+    monkeypatch.setattr(outbox_services, "_publish", keep)
     return ids
