@@ -150,6 +150,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 HEALTHZ_CELERY_TIMEOUT = envint("HEALTHZ_CELERY_TIMEOUT", 5)
+# Cases the escalation sweep handles per transaction.
+ESCALATION_SWEEP_BATCH = envint("ESCALATION_SWEEP_BATCH", 500)
 
 # The basemap is optional: intranet deployments point it at their own tile server.
 # BASEMAP_CRS says which coordinate system the tiles are drawn in, so that the map can shift
