@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "gridcase.front.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "gridcase.urls"
@@ -94,7 +95,9 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env("DATABASE_URL", "postgis://gridcase:gridcase@127.0.0.1:5432/gridcase")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
+# Persistent connections, checked before reuse: after a database restart the dead one is replaced.
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60),
+                                              conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
     raise ImproperlyConfigured("DATABASE_URL must be a postgis:// URL (PostgreSQL with PostGIS)")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
