@@ -1,5 +1,5 @@
-"""Every main page at phone and desktop size: a screenshot each, every control labelled, and touch
-targets of at least 44 px on the phone."""
+"""Every main page at phone and desktop size: a screenshot each, every control labelled, touch
+targets of at least 44 px on the phone, and nothing refused by the Content-Security-Policy."""
 
 import pytest
 
@@ -29,6 +29,8 @@ def test_main_pages_are_labelled_touchable_and_photographed(browser, live_url, c
     width, height = SIZES[size]
     context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     page = context.new_page()
+    blocked = []  # the Content-Security-Policy refusing something a page needs
+    page.on("console", lambda message: "Content Security Policy" in message.text and blocked.append(message.text))
     try:
         log_in(page, live_url, "worker")
         for name, path in PAGES.items():
@@ -38,5 +40,6 @@ def test_main_pages_are_labelled_touchable_and_photographed(browser, live_url, c
             assert page.evaluate(UNLABELLED) == [], name
             if size == "phone":
                 assert page.evaluate(SMALL_TARGETS) == [], name
+        assert blocked == []
     finally:
         context.close()
