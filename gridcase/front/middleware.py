@@ -7,7 +7,25 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from gridcase.lib import logs
+
 logger = logging.getLogger(__name__)
+
+
+class RequestIdMiddleware:
+    """Names each request (or keeps the proxy's X-Request-ID) for the logs and the response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Not reset on the way out: Django logs the response's status after the middleware has
+        # returned; the request_finished signal clears it (apps.py).
+        request.id = logs.new_request_id(request.headers.get("X-Request-ID"))
+        logs.request_id.set(request.id)
+        response = self.get_response(request)
+        response.headers["X-Request-ID"] = request.id
+        return response
 
 
 class ChosenLanguageMiddleware:
