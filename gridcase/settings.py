@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "gridcase.cases",
     "gridcase.escalation",
     "gridcase.demo",
+    "gridcase.ops",
 ]
 
 MIDDLEWARE = [
