@@ -33,9 +33,16 @@ HTTPS = envbool("GRIDCASE_HTTPS", not DEV)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+# Covers names below gridcase's own host name only (e.g. api.gridcase.example.gov.cn), not its siblings.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A working day and a bit: a phone left logged in overnight asks for the password again.
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -209,7 +216,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 DEMO_NOTICE = envbool("GRIDCASE_DEMO", DEV)
 # Debian 12 ships GDAL 3.6, which cannot block file/network access from spatial reference
 # definitions; only county admins (staff) upload boundary files, so the warning is noise here.
-SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+# security.W021: the browsers' HSTS preload list holds public registrable domains; an intranet host
+# name can never be on it.
+SILENCED_SYSTEM_CHECKS = ["gis.W001", "security.W021"]
 
 # Personal data (ID numbers, phones) is encrypted with the first of these Fernet keys; the others
 # still decrypt (key rotation). Generate one with:

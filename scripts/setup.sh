@@ -4,6 +4,7 @@
 #
 #   scripts/setup.sh          system packages, services, Python venv, database, migrations
 #   scripts/setup.sh --test   the same, plus the headless browser the tests drive
+#   scripts/setup.sh --image  only the system packages and the venv: what docker/Dockerfile runs
 #
 # DATABASE_URL / REDIS_URL, when set, point at existing servers and nothing is installed for them.
 set -euo pipefail
@@ -12,15 +13,20 @@ cd "$(dirname "$0")/.."
 export GRIDCASE_PROFILE="${GRIDCASE_PROFILE:-dev}"
 export PGOPTIONS="-c client_min_messages=warning"
 WITH_BROWSER=0
+IMAGE=0
 [[ "${1:-}" == "--test" ]] && WITH_BROWSER=1
+[[ "${1:-}" == "--image" ]] && IMAGE=1
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- system packages
-# fonts-noto-cjk and pango: Chinese text in PDFs (WeasyPrint) and screenshots.
-packages=(gdal-bin fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
-[[ -z "${DATABASE_URL:-}" ]] && packages+=(postgresql-15 postgresql-15-postgis-3 postgresql-client-15)
-[[ -z "${REDIS_URL:-}" ]] && packages+=(redis-server redis-tools)
+# fonts-noto-cjk and pango: Chinese text in PDFs (WeasyPrint) and screenshots; the PostgreSQL
+# client: manage.py backup/restore.
+packages=(gdal-bin fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 postgresql-client-15)
+if [[ $IMAGE == 0 ]]; then
+  [[ -z "${DATABASE_URL:-}" ]] && packages+=(postgresql-15 postgresql-15-postgis-3)
+  [[ -z "${REDIS_URL:-}" ]] && packages+=(redis-server redis-tools)
+fi
 [[ $WITH_BROWSER == 1 ]] && packages+=(chromium poppler-utils)
 command -v python3.11 >/dev/null || packages+=(python3.11)
 python3.11 -c 'import ensurepip' 2>/dev/null || packages+=(python3.11-venv)
@@ -36,6 +42,21 @@ if ((${#missing[@]})); then
 else
   say "Debian packages: all present"
 fi
+
+# ---------------------------------------------------------------- Python
+if [[ ! -x .venv/bin/python ]]; then
+  say "Creating the Python 3.11 virtualenv in .venv"
+  python3.11 -m venv .venv
+fi
+lock_hash=$(sha256sum requirements.lock | cut -d' ' -f1)
+if [[ "$(cat .venv/.lock-hash 2>/dev/null)" != "$lock_hash" ]]; then
+  say "Installing Python packages from requirements.lock"
+  .venv/bin/pip install -q --disable-pip-version-check --no-deps -r requirements.lock
+  echo "$lock_hash" > .venv/.lock-hash
+else
+  say "Python packages: up to date"
+fi
+[[ $IMAGE == 1 ]] && exit 0  # the image gets its database and Redis from compose
 
 # ---------------------------------------------------------------- services
 if [[ -z "${DATABASE_URL:-}" ]]; then
@@ -84,20 +105,6 @@ else
     || die "could not create the PostGIS extension in DATABASE_URL; ask the DBA to run CREATE EXTENSION postgis"
 fi
 say "Database: ready, PostGIS $(psql "${DATABASE_URL:-postgresql://gridcase:gridcase@127.0.0.1:5432/gridcase}" -XtAqc 'select postgis_lib_version()' 2>/dev/null | sed 's/^postgis://')"
-
-# ---------------------------------------------------------------- Python
-if [[ ! -x .venv/bin/python ]]; then
-  say "Creating the Python 3.11 virtualenv in .venv"
-  python3.11 -m venv .venv
-fi
-lock_hash=$(sha256sum requirements.lock | cut -d' ' -f1)
-if [[ "$(cat .venv/.lock-hash 2>/dev/null)" != "$lock_hash" ]]; then
-  say "Installing Python packages from requirements.lock"
-  .venv/bin/pip install -q --disable-pip-version-check --no-deps -r requirements.lock
-  echo "$lock_hash" > .venv/.lock-hash
-else
-  say "Python packages: up to date"
-fi
 
 # ---------------------------------------------------------------- front end
 # Vendored libraries are committed; npm is needed only to change them (scripts/vendor_js.sh).
