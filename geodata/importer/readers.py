@@ -1,7 +1,12 @@
 """Reading boundary files (GeoJSON, Shapefile, zipped Shapefile) through GDAL into WGS-84 features."""
 
-import os
+import json
 import re
+import shutil
+import tempfile
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
 
 from django.contrib.gis.gdal import DataSource, GDALException, SpatialReference
 from django.contrib.gis.geos import GEOSGeometry
@@ -36,14 +41,87 @@ def parse_crs(value: str | None) -> str | int | None:
     return 4326 if epsg == 4326 else epsg
 
 
-def _open(path: str) -> DataSource:
-    if not os.path.exists(path):
-        raise ReadError(f"文件不存在：{path}")
-    source = f"/vsizip/{path}" if path.lower().endswith(".zip") else path
+# Only these, and only after gridcase has looked inside: GDAL before 3.9 cannot be stopped from
+# following a file or network reference in a spatial reference or a virtual format, so nothing
+# reaches it that was not checked to be plain GeoJSON or a plain Shapefile, copied into a fresh
+# folder of its own.
+ALLOWED_DRIVERS = {"GeoJSON", "ESRI Shapefile"}
+SHAPEFILE_PARTS = {".shp", ".shx", ".dbf", ".prj", ".cpg"}
+MAX_ZIP_MEMBERS = 20
+MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
+UNSUPPORTED = "只接受 GeoJSON（.geojson / .json）或 Shapefile（.shp 连同 .shx/.dbf/.prj，或将它们打包的 .zip）"
+
+
+def _check_geojson(path: Path) -> None:
     try:
-        data_source = DataSource(source)
+        with open(path, encoding="utf-8") as f:
+            document = json.load(f)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReadError(f"无法读取该文件：不是有效的 GeoJSON（{exc}）") from None
+    if not isinstance(document, dict) or document.get("type") not in {"FeatureCollection", "Feature"}:
+        raise ReadError("无法读取该文件：不是有效的 GeoJSON，顶层应为 FeatureCollection 或 Feature")
+    declared = document.get("crs")
+    if declared is not None:
+        name = (declared.get("properties") or {}).get("name", "") if isinstance(declared, dict) else ""
+        if not (isinstance(declared, dict) and declared.get("type") == "name"
+                and re.fullmatch(r"(urn:ogc:def:crs:(EPSG::\d{4,6}|OGC:1\.3:CRS84)|EPSG:\d{4,6})", str(name))):
+            raise ReadError("GeoJSON 的 crs 只能是 EPSG 代码（如 urn:ogc:def:crs:EPSG::4326），不接受链接或其他写法")
+
+
+def _unzip_shapefile(path: Path, folder: Path) -> Path:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise ReadError("无法读取该文件：不是有效的 zip 压缩包") from None
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+            raise ReadError("压缩包内文件过多或过大")
+        for member in members:
+            name = Path(member.filename)
+            if name.is_absolute() or ".." in name.parts or name.suffix.lower() not in SHAPEFILE_PARTS:
+                raise ReadError(f"压缩包内有不接受的文件 {member.filename!r}：{UNSUPPORTED}")
+            with archive.open(member) as source, open(folder / name.name, "wb") as target:
+                shutil.copyfileobj(source, target)
+    shapes = sorted(folder.glob("*.[sS][hH][pP]"))
+    if len(shapes) != 1:
+        raise ReadError(f"压缩包内应恰有一个 .shp 文件（找到 {len(shapes)} 个）")
+    return shapes[0]
+
+
+@contextmanager
+def _staged(path: str):
+    """The file, checked and copied into a temporary folder of its own; yields what GDAL may open."""
+    source = Path(path)
+    if not source.is_file():
+        raise ReadError(f"文件不存在：{path}")
+    with tempfile.TemporaryDirectory(prefix="gridcase-import-") as folder:
+        folder = Path(folder)
+        with open(source, "rb") as f:
+            head = f.read(4)
+        suffix = source.suffix.lower()
+        if head.startswith(b"PK\x03\x04"):
+            yield _unzip_shapefile(source, folder)
+        elif suffix in {".geojson", ".json"}:
+            _check_geojson(source)
+            yield shutil.copy(source, folder / "upload.geojson")
+        elif suffix == ".shp":
+            for part in SHAPEFILE_PARTS:
+                for sibling in (source.with_suffix(part), source.with_suffix(part.upper())):
+                    if sibling.is_file():
+                        shutil.copy(sibling, folder / f"upload{part}")
+            yield folder / "upload.shp"
+        else:
+            raise ReadError(UNSUPPORTED)
+
+
+def _open(path: Path) -> DataSource:
+    try:
+        data_source = DataSource(str(path))
     except GDALException:
         raise ReadError("无法读取该文件：它不是有效的 GeoJSON 或 Shapefile（可能已被截断或损坏）") from None
+    if data_source.driver.name not in ALLOWED_DRIVERS:
+        raise ReadError(UNSUPPORTED)
     if len(data_source) == 0:
         raise ReadError("文件中没有图层")
     return data_source
@@ -58,7 +136,11 @@ def read_features(path: str, *, level: str, crs: str | None = None, code_field: 
                   name_field: str = "name") -> tuple[list[Feature], list[Finding]]:
     """Features converted to WGS-84, plus notes about the file as a whole. Raises ReadError."""
     wanted = parse_crs(crs)
-    layer = _open(path)[0]
+    with _staged(path) as staged:
+        return _read_layer(_open(staged)[0], wanted=wanted, crs=crs, code_field=code_field, name_field=name_field)
+
+
+def _read_layer(layer, *, wanted, crs, code_field: str, name_field: str) -> tuple[list[Feature], list[Finding]]:
     fields = set(layer.fields)
     missing = [f for f in (code_field, name_field) if f not in fields]
     if missing:

@@ -3,7 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from gridcase.accounts.jurisdiction import scope
-from gridcase.accounts.models import User
+from gridcase.accounts.models import AuditEntry, User
+from gridcase.lib.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
@@ -24,3 +25,14 @@ class UserAdmin(BaseUserAdmin):
 
             kwargs["queryset"] = scope(Area.objects.filter(level=Level.GRID), request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "kind", "username", "actor", "ip"]
+    list_filter = ["kind"]
+    search_fields = ["username"]
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser  # the county's security officer, not every staff member

@@ -42,3 +42,51 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+class AuditEntry(models.Model):
+    """Who did what to accounts and access: logins, lockouts, permission changes, second factors.
+    Append-only: the database refuses to change or delete a row (migration 0002)."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("登录")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKED_OUT = "locked_out", _("登录被锁定")
+        LOGOUT = "logout", _("退出")
+        PERMISSION_CHANGED = "permission_changed", _("权限变更")
+        OTP_ENABLED = "otp_enabled", _("启用两步验证")
+        OTP_DISABLED = "otp_disabled", _("停用两步验证")
+        OTP_FAILED = "otp_failed", _("动态码错误")
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("类型"), max_length=24, choices=Kind.choices)
+    actor = models.ForeignKey(User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    username = models.CharField(_("涉及账号"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("安全审计记录")
+        verbose_name_plural = _("安全审计记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
+
+
+class TOTPDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238). The secret is encrypted at rest."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
+    secret_encrypted = models.TextField(editable=False)
+    confirmed_at = models.DateTimeField()
+    # The time step of the last accepted code: a code is good once, never replayed.
+    last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("两步验证设备")
+        verbose_name_plural = _("两步验证设备")
+
+    def __str__(self):
+        return f"TOTP {self.user}"

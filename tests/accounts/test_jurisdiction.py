@@ -64,7 +64,7 @@ def test_key_areas_follow_the_same_rule(login):
 
 def test_a_user_without_a_jurisdiction_sees_nothing_and_gets_an_empty_map(client):
     User.objects.create_user("nobody", password="x-long-password", role=Role.MEDIATOR)
-    client.login(username="nobody", password="x-long-password")
+    client.force_login(User.objects.get(username="nobody"))
 
     assert grid_codes_seen(client) == set()
     page = client.get("/")
@@ -103,7 +103,7 @@ def test_a_town_staff_user_in_the_admin_sees_and_imports_only_their_town(client,
     staff = User.objects.create_user("town-it", password="x-long-password", role=Role.TOWN_LEADER, is_staff=True,
                                      area=Area.objects.get(code=TUYUAN))
     staff.user_permissions.set(Permission.objects.filter(content_type__app_label="geodata"))
-    client.login(username="town-it", password="x-long-password")
+    client.force_login(staff)
     gengche = Area.objects.get(code=GENGCHE)
 
     listing = client.get("/admin/geodata/area/", {"q": "耿车"})
