@@ -1,4 +1,4 @@
-.PHONY: demo test setup bench lint lock vendor
+.PHONY: demo test setup bench lint audit lock vendor
 
 demo: ## set everything up, load the demo county, run web + worker + beat
 	scripts/setup.sh
@@ -7,6 +7,7 @@ demo: ## set everything up, load the demo county, run web + worker + beat
 test: ## set everything up (with the headless browser) and run the whole suite
 	scripts/setup.sh --test
 	.venv/bin/ruff check .
+	scripts/audit.sh
 	.venv/bin/pytest -n 2 -p no:cacheprovider
 
 setup:
@@ -19,6 +20,9 @@ bench: ## benchmarks: large synthetic data, prints figures (not part of the suit
 
 lint:
 	.venv/bin/ruff check .
+
+audit: ## known vulnerabilities in the pinned Python packages (pip-audit)
+	scripts/audit.sh
 
 lock: ## re-pin requirements.lock from requirements.in
 	python3.11 -m venv /tmp/gridcase-lock && /tmp/gridcase-lock/bin/pip install -q -r requirements.in

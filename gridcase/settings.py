@@ -253,6 +253,7 @@ CASE_TIME_LIMITS = {"village": 10, "town": 20, "county": 30}
 CASE_NEARBY_METRES = envint("CASE_NEARBY_METRES", 100)
 CASE_NEARBY_DAYS = envint("CASE_NEARBY_DAYS", 30)
 CASE_ATTACHMENT_MAX_BYTES = envint("CASE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Content types accepted (checked from the bytes: gridcase.lib.uploads) → the stored extension.
 CASE_ATTACHMENT_TYPES = {
     "image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf",
 }

@@ -35,7 +35,7 @@ from gridcase.cases.models import (
     State,
 )
 from gridcase.cases.workflow import LABELS, RECORDS, TRANSITIONS
-from gridcase.lib import clock, crypto
+from gridcase.lib import clock, crypto, uploads
 from gridcase.workdays.selectors import add_working_days
 
 
@@ -419,32 +419,18 @@ def case_assign(*, case: Case | int, actor, mediators, expected_version: int | N
     return case
 
 
-_SIGNATURES = {"image/jpeg": [b"\xff\xd8\xff"], "image/png": [b"\x89PNG\r\n\x1a\n"], "image/webp": [b"RIFF"],
-               "application/pdf": [b"%PDF-"]}
-
-
-def _sniff(head: bytes) -> str | None:
-    for content_type, signatures in _SIGNATURES.items():
-        if any(head.startswith(s) for s in signatures) and (content_type != "image/webp" or head[8:12] == b"WEBP"):
-            return content_type
-    return None
-
-
 @transaction.atomic
 def case_attach(*, case: Case | int, actor, upload, kind: str = Attachment.Kind.PHOTO) -> Attachment:
-    """Store a photo or scan. The type is read from the file's first bytes, not from its name."""
+    """Store a photo or scan, checked and cleaned by gridcase.lib.uploads (type from the bytes, new name,
+    images re-encoded without their EXIF and GPS)."""
     case = _lock(case, actor=actor, action="attach", expected_version=None)
-    if upload.size > settings.CASE_ATTACHMENT_MAX_BYTES:
-        raise CaseError(_("文件过大：上限 %(mb)d MB") % {"mb": settings.CASE_ATTACHMENT_MAX_BYTES // 2**20})
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = _sniff(head)
-    if content_type not in settings.CASE_ATTACHMENT_TYPES:
-        raise CaseError(_("只接受 JPEG、PNG、WebP 图片或 PDF 文件"))
-    original_name = upload.name[:200]
-    upload.name = f"{uuid.uuid4().hex}{settings.CASE_ATTACHMENT_TYPES[content_type]}"  # never trust a client's name
-    attachment = Attachment.objects.create(case=case, kind=kind, file=upload, original_name=original_name,
-                                           content_type=content_type, size=upload.size, uploaded_by=actor,
+    try:
+        accepted = uploads.accept(upload, allowed=set(settings.CASE_ATTACHMENT_TYPES),
+                                  max_bytes=settings.CASE_ATTACHMENT_MAX_BYTES)
+    except uploads.UploadRefused as exc:
+        raise CaseError(str(exc)) from exc
+    attachment = Attachment.objects.create(case=case, kind=kind, file=accepted.file, original_name=accepted.original_name,
+                                           content_type=accepted.content_type, size=accepted.size, uploaded_by=actor,
                                            uploaded_at=clock.now())
     _log(case, actor=actor, kind="case.attachment_added", from_state=case.state,
          data={"attachment": attachment.pk, "kind": kind}, bump=False)

@@ -1,11 +1,21 @@
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from gridcase.cases import services
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+def image_bytes(format: str = "PNG", exif: Image.Exif | None = None) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 80, 40)).save(out, format=format, **({"exif": exif} if exif else {}))
+    return out.getvalue()
+
+
+PNG = image_bytes()
 
 
 @pytest.fixture(autouse=True)
@@ -48,5 +58,27 @@ def test_an_attachment_is_served_only_within_the_jurisdiction(make_case, users, 
     url = f"/cases/{case.pk}/attachments/{attachment.pk}/"
 
     mine = login("cadre").get(url)
-    assert mine.status_code == 200 and mine["Content-Type"] == "image/png" and b"".join(mine.streaming_content) == PNG
+    assert mine.status_code == 200 and mine["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(b"".join(mine.streaming_content))).size == (40, 30)
     assert login("cadre2").get(url).status_code == 404
+
+
+def test_a_phone_photo_loses_its_gps_position_and_keeps_its_picture(make_case, users):
+    exif = Image.Exif()
+    exif[0x010F] = "Xiaomi"  # Make
+    exif[0x8825] = {1: "N", 2: (33.0, 48.0, 12.5), 3: "E", 4: (118.0, 17.0, 3.2)}  # GPSInfo
+    photo = image_bytes("JPEG", exif)
+    assert Image.open(io.BytesIO(photo)).getexif().get_ifd(0x8825)  # the phone did write its position
+
+    attachment = services.case_attach(case=make_case(), actor=users["worker"], upload=SimpleUploadedFile("p.jpg", photo))
+
+    with attachment.file.open("rb") as f:
+        stored = Image.open(io.BytesIO(f.read()))
+    assert stored.format == "JPEG" and stored.size == (40, 30)
+    assert not stored.getexif().get_ifd(0x8825) and 0x010F not in stored.getexif()
+
+
+def test_a_broken_image_with_a_valid_header_is_refused(make_case, users):
+    with pytest.raises(services.CaseError, match="损坏"):
+        services.case_attach(case=make_case(), actor=users["worker"],
+                             upload=SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64))
