@@ -1,6 +1,8 @@
 """Map layers and the point lookup, always within the user's jurisdiction."""
 
 from django.db.models import F, Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView, RetrieveAPIView
@@ -16,14 +18,20 @@ from gridcase.accounts.jurisdiction import get_or_404, scope
 from gridcase.accounts.models import User
 
 
+@extend_schema_field(OpenApiTypes.OBJECT)  # a GeoJSON geometry; the schema takes its type from Area.geom
+class ShapeField(GeometryField):
+    pass
+
+
 class AreaFeatureSerializer(GeoFeatureModelSerializer):
     workers = serializers.SerializerMethodField()
-    # The outline as drawn: simplified for the zoom when the map says which (see AreaList).
-    shape = GeometryField(read_only=True)
+    # The outline as drawn: simplified for the zoom when the map says which (see AreaList), from the
+    # `shape` annotation; named after the model field so that the schema knows its type.
+    geom = ShapeField(source="shape", read_only=True)
 
     class Meta:
         model = Area
-        geo_field = "shape"
+        geo_field = "geom"
         id_field = "code"  # the feature id; the code is not repeated in properties
         fields = ["code", "name", "level", "population", "households", "workers"]
 
@@ -86,15 +94,20 @@ class KeyAreaList(ListAPIView):
         return scope(KeyArea.objects.select_related("area"), self.request.user, "area__code")
 
 
+PLACE = inline_serializer("Place", {"code": serializers.CharField(), "name": serializers.CharField()})
+
+
 class Locate(APIView):
     """?lon=&lat= (WGS-84) → the grid, village, town and county; 400 with a reason if outside."""
 
+    @extend_schema(parameters=[OpenApiParameter("lon", float, required=True), OpenApiParameter("lat", float, required=True)],
+                   responses=inline_serializer("Location", {level: PLACE for level in ("grid", "village", "town", "county")}))
     def get(self, request):
         try:
             point = point_from_lonlat(request.query_params.get("lon"), request.query_params.get("lat"))
             location = locate_for_user(user=request.user, point=point)
         except LocationError as exc:
-            return Response({"detail": str(exc)}, status=400)
+            raise ValidationError({"detail": str(exc)}) from None
         return Response({
             level: {"code": area.code, "name": area.name}
             for level, area in vars(location).items()

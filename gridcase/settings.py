@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "leaflet",
     "rest_framework",
     "rest_framework_gis",
+    "drf_spectacular",
     "geodata",
     "gridcase.accounts",
     "gridcase.front",
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "gridcase.escalation",
     "gridcase.demo",
     "gridcase.ops",
+    "gridcase.api",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gridcase.accounts.audit.AuditRequestMiddleware",
+    "gridcase.api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gridcase.front.middleware.DatabaseUnavailableMiddleware",
@@ -205,9 +208,29 @@ LEAFLET_CONFIG = {
 GEODATA_TOLERANCE_M2 = float(env("GEODATA_TOLERANCE_M2", "1.0"))
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The token first: its WWW-Authenticate header makes a refused request a 401, as it should be.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["gridcase.api.authentication.BearerTokenAuthentication",
+                                       "rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "gridcase.api.permissions.TokenScopes"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "gridcase.api.problems.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "gridcase API",
+    "DESCRIPTION": "网格化矛盾纠纷调处系统接口。与页面同一套辖区与权限规则；错误为 RFC 9457 problem+json；"
+                   "POST 可带 Idempotency-Key；修改须带 If-Match（读取时的 ETag）。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Served from static/vendor (scripts/vendor_js.sh): no CDN on an intranet.
+    "SWAGGER_UI_DIST": "/static/vendor/swagger-ui-5.35.0",
+    "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui-5.35.0/favicon-32x32.png",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The schema says what the API is, not what is in it: readable without logging in.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "gridcase.api.schema.document_problems"],
 }
 
 # JSON lines in production (for the log collector), readable text in development.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/", include("gridcase.cases.urls")),
     path("rules/", include("gridcase.escalation.urls")),
     path("", include("gridcase.notifications.urls")),
+    path("api/v1/", include("gridcase.api.urls")),
     path("api/geodata/", include("geodata.urls")),
     path("api/cases/points/", CasePoints.as_view(), name="case-points"),
     path("api/cases/nearby/", NearbyCases.as_view(), name="case-nearby"),

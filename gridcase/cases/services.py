@@ -47,6 +47,14 @@ class NotAllowed(CaseError):
     pass
 
 
+class WrongState(NotAllowed):
+    """The action exists but not in the case's current state."""
+
+
+class OutsideJurisdiction(CaseError):
+    """The point lies in no grid of the actor's jurisdiction; the message names where it is."""
+
+
 class StaleCase(CaseError):
     """Someone changed the case after the actor loaded it; `changes` lists what they did."""
 
@@ -82,7 +90,7 @@ def _lock(case: Case | int, *, actor, action: str, expected_version: int | None)
         raise NotAllowed(_("您无权对该案件执行「%(action)s」") % {"action": LABELS[action]})
     if action not in TRANSITIONS[locked.state] and locked.state not in RECORDS.get(action, ()):
         allowed = [str(LABELS[a]) for a in permissions.allowed_actions(actor, locked)] if actor else []
-        raise NotAllowed(_("案件当前状态为「%(state)s」，不能「%(action)s」；现在可以：%(allowed)s") % {
+        raise WrongState(_("案件当前状态为「%(state)s」，不能「%(action)s」；现在可以：%(allowed)s") % {
             "state": _state_label(locked.state), "action": LABELS[action], "allowed": "、".join(allowed) or _("无")})
     return locked
 
@@ -169,7 +177,7 @@ def case_register(*, actor, title: str, category: Category, location: Point, nar
     try:
         where = locate_for_user(user=actor, point=location) if actor is not None else locate(point=location)
     except LocationError as exc:
-        raise CaseError(str(exc)) from None
+        raise OutsideJurisdiction(str(exc)) from None
     now = clock.now()
     try:
         with transaction.atomic():

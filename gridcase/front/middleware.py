@@ -28,6 +28,9 @@ class RequestIdMiddleware:
         return response
 
 
+MACHINE_PATHS = ("/api/", "/open311/")
+
+
 class ChosenLanguageMiddleware:
     """Chinese unless the user picked another language (the cookie /i18n/setlang/ sets).
 
@@ -41,6 +44,9 @@ class ChosenLanguageMiddleware:
 
     def __call__(self, request):
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in self.languages and request.path.startswith(MACHINE_PATHS):
+            # Other systems have no cookie; they say what they read in Accept-Language.
+            language = translation.get_language_from_request(request)
         if language not in self.languages:
             language = settings.LANGUAGE_CODE
         translation.activate(language)

@@ -1,0 +1,26 @@
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+
+class IdCursorPagination(CursorPagination):
+    """Stable pages over lists that grow while they are read: newest first, by id."""
+
+    ordering = "-id"
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class GeoJsonCursorPagination(IdCursorPagination):
+    """The same, as one GeoJSON FeatureCollection per page with next/previous links."""
+
+    def get_paginated_response(self, data):
+        return Response({"type": "FeatureCollection", "next": self.get_next_link(),
+                         "previous": self.get_previous_link(), "features": data["features"]})
+
+    def get_paginated_response_schema(self, schema):
+        return {"type": "object", "properties": {
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "next": {"type": "string", "nullable": True, "format": "uri"},
+            "previous": {"type": "string", "nullable": True, "format": "uri"},
+            "features": schema}}
