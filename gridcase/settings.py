@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "gridcase.workdays",
     "gridcase.notifications",
     "gridcase.cases",
+    "gridcase.hazards",
     "gridcase.escalation",
     "gridcase.demo",
 ]
