@@ -31,6 +31,7 @@ class RuleForm(forms.ModelForm):
         towns = scope(Area.objects.filter(level=Level.TOWN), user)
         self.fields["area"].queryset = towns
         self.fields["overrides"].queryset = Rule.objects.filter(area__isnull=True)
+        self.fields["kind"].required = False  # older clients post no kind: their rules are case rules
         if user.role == Role.TOWN_LEADER:
             self.fields["area"].required = True
             self.fields["area"].empty_label = None
@@ -45,7 +46,7 @@ class RuleForm(forms.ModelForm):
         data = super().clean()
         if not any(_is_set(data.get(field)) for field in self.CONDITIONS):
             raise forms.ValidationError(_("规则至少要有一个条件"))
-        kind = data.get("kind")
+        kind = data["kind"] = data.get("kind") or (self.instance.kind if self.instance.pk else Kind.CASE)
         for field in self.CASE_ONLY if kind == Kind.HAZARD else self.HAZARD_ONLY:
             if _is_set(data.get(field)):
                 self.add_error(field, _("该条件不适用于「%(kind)s」规则") % {"kind": Kind(kind).label})

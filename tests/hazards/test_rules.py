@@ -123,3 +123,30 @@ def test_case_rules_do_not_touch_hazards_and_hazard_rules_do_not_touch_cases(mak
     assert not hazard.events.filter(kind="hazard.rule_warning").exists()
     assert case.events.filter(kind="case.rule_warning").count() == 1
     assert not RuleFiring.objects.filter(case=case, rule__kind=Kind.HAZARD).exists()
+
+
+def hazard_rule_form(**fields):
+    return {"kind": "hazard", "name": "屠园镇隐患超期3日上报县", "reason": "超期 3 个工作日上报县", "priority": 50,
+            "active": "on", "anchor": "level_entered", "deadline_offset": 3, "states": ["rectifying"],
+            "action": "escalate_to", "target_level": "county", "notify": ["county_admin"], **fields}
+
+
+def test_the_rules_page_shows_the_kind_and_a_county_admin_adds_a_hazard_rule(login):
+    client = login("admin")
+    page = client.get("/rules/").content.decode()
+    assert "隐患整改超期上报乡镇" in page and "kind-hazard" in page and "kind-case" in page
+
+    assert client.post("/rules/new/", hazard_rule_form()).status_code == 302
+    rule = Rule.objects.get(name="屠园镇隐患超期3日上报县")
+    assert (rule.kind, rule.deadline_offset) == (Kind.HAZARD, 3)
+
+
+@pytest.mark.parametrize(("fields", "error"), [
+    ({"people_at_least": 5}, "不适用于「隐患」规则"),
+    ({"states": ["mediating"]}, "请选择「隐患」的状态"),
+    ({"action": "refer", "refer_to": "court"}, "隐患规则只能上报或通知"),
+])
+def test_a_hazard_rule_refuses_what_only_cases_have(login, fields, error):
+    page = login("admin").post("/rules/new/", hazard_rule_form(**fields))
+    assert page.status_code == 200 and error in page.content.decode()
+    assert not Rule.objects.filter(name="屠园镇隐患超期3日上报县").exists()
