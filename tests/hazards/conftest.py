@@ -60,3 +60,14 @@ def rectifying(make_hazard, users):
                 responsible_kind="unit", responsible_name="古河村便民超市", responsible_contact="0527-8888000")
 
     return make
+
+
+@pytest.fixture
+def hazards_committed(committed, django_db_blocker):
+    """Real commits (for the live server); the hazards they create are truncated after."""
+    from django.db import connection
+
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE hazards_hazard, hazards_hazardnumbercounter, hazards_inspectionplan"
+                       " RESTART IDENTITY CASCADE")

@@ -9,6 +9,7 @@ from gridcase.cases.models import Case
 from gridcase.cases.tasks import build_demo_month
 from gridcase.hazards import demo as hazard_demo
 from gridcase.hazards.models import Hazard
+from gridcase.hazards.tasks import build_demo as build_demo_hazards
 from gridcase.lib import clock
 
 
@@ -53,6 +54,10 @@ class Command(BaseCommand):
 
     def load_hazards(self, how: str):
         if how == "none" or Hazard.objects.exists():
+            return
+        if how == "background":
+            build_demo_hazards.delay(clock.now().isoformat())
+            self.stdout.write("已交给 Celery worker 在后台生成演示隐患（各种状态）。")
             return
         count = hazard_demo.build(today=clock.now())
         self.stdout.write(f"演示隐患：{count} 条（各种状态，超期的已按规则上报）。")
