@@ -101,3 +101,19 @@ def test_the_plan_page_creates_the_plan_and_this_periods_task(login, make_hazard
                                                               "assignee": users["worker"].pk, "starts_on": "2020-01-01"})
     assert page.status_code == 302
     assert InspectionTask.objects.filter(plan__hazard=hazard, assignee=users["worker"]).count() == 1
+
+
+def test_each_role_is_asked_for_its_own_next_step(rectifying, make_hazard, users):
+    make_hazard(title="待核实的隐患")
+    hazard = rectifying(title="整改中的隐患")
+    with clock.travel(at(2026, 11, 3, 9, 0)):
+        services.hazard_request_extension(hazard=hazard, actor=users["worker"], reason="等材料",
+                                          new_deadline=services.end_of_day(date(2026, 11, 30)))
+
+        def asked(who):
+            return {(t.title, t.what) for t in selectors.tasks_for(users[who])}
+
+        assert ("待核实的隐患", "待核实") in asked("cadre")
+        assert ("整改中的隐患", "跟进整改") in asked("worker")
+        assert ("整改中的隐患", "待审核延期申请") in asked("leader")
+        assert not asked("cadre2") and not asked("leader2")
