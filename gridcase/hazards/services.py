@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -165,7 +166,7 @@ def hazard_report(*, actor, title: str, category: HazardCategory, location: Poin
     now = clock.now()
     try:
         with transaction.atomic():
-            hazard = Hazard.objects.create(
+            hazard = Hazard(
                 number=next_hazard_number(town_code=where.town.code, year=timezone.localtime(now).year),
                 client_id=client_id, title=title, description=description.strip(), category=category,
                 severity=severity, location=location, grid=where.grid, area_code=where.grid.code,
@@ -174,7 +175,11 @@ def hazard_report(*, actor, title: str, category: HazardCategory, location: Poin
                 responsible_contact=responsible_contact.strip(), state=State.REPORTED, level=Level.VILLAGE,
                 reported_by=actor, reported_at=now, level_entered_at=now,
             )
-            hazard.full_clean(exclude=["grid", "location", "category"])
+            try:
+                hazard.full_clean(exclude=["grid", "location", "category"])
+            except ValidationError as exc:
+                raise HazardError("；".join(exc.messages)) from None
+            hazard.save()
             for upload, content_type in checked:
                 _store_photo(hazard, upload, kind=HazardPhoto.Kind.BEFORE, actor=actor, content_type=content_type)
             _log(hazard, actor=actor, kind="hazard.reported", from_state="", bump=False,

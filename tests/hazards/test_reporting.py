@@ -78,3 +78,9 @@ def test_photos_are_stored_under_new_names(make_hazard, users):
 def test_the_numbers_run_per_town_and_year(make_hazard):
     numbers = [make_hazard().number for _ in range(3)]
     assert [n[-6:] for n in numbers] == ["000001", "000002", "000003"]
+
+
+def test_an_unknown_severity_is_a_clear_error(make_hazard):
+    with pytest.raises(services.HazardError, match="9"):
+        make_hazard(severity=9)
+    assert not Hazard.objects.exists()
