@@ -155,3 +155,30 @@ def test_one_pending_extension_per_hazard_in_the_database_too(rectifying, users)
     ExtensionRequest.objects.create(**row)
     with pytest.raises(IntegrityError), transaction.atomic():
         ExtensionRequest.objects.create(**row)
+
+
+def test_a_rework_may_set_a_new_deadline(rectifying, users):
+    hazard = rectifying()
+    new = services.end_of_day(at(2026, 11, 13).date())
+    with clock.travel(at(2026, 11, 4, 10, 0)):
+        services.hazard_complete(hazard=hazard, actor=users["worker"], photos=[photo()])
+        services.hazard_rework(hazard=hazard, actor=users["leader"], reason="仍有隐患", deadline=new)
+    hazard.refresh_from_db()
+
+    assert (hazard.deadline, hazard.rework_count, hazard.rectified_at) == (new, 1, None)
+    assert hazard.events.get(kind="hazard.reworked").data["deadline"][1] == new.isoformat()
+
+
+def test_a_supervisor_escalates_by_hand_and_the_village_then_only_watches(make_hazard, users):
+    hazard = make_hazard()
+    with pytest.raises(services.NotAllowed):
+        services.hazard_escalate(hazard=hazard, actor=users["worker"], reason="情况复杂")
+    services.hazard_escalate(hazard=hazard, actor=users["cadre"], reason="涉及多户，需乡镇协调")
+    hazard.refresh_from_db()
+
+    assert (hazard.level, hazard.state) == ("town", State.REPORTED)
+    with pytest.raises(services.NotAllowed, match="无权"):
+        services.hazard_verify(hazard=hazard, actor=users["cadre"])
+    services.hazard_escalate(hazard=hazard, actor=users["admin"], reason="重大", to_level="county")
+    with pytest.raises(services.NotAllowed, match="不能再上报"):
+        services.hazard_escalate(hazard=hazard, actor=users["admin"], reason="再报")
