@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from gridcase.accounts.jurisdiction import jurisdiction_codes, scope
 from gridcase.hazards.models import OPEN_STATES, ExtensionRequest, Hazard, HazardEvent, InspectionTask, State
+from gridcase.hazards.permissions import supervising_level
 from gridcase.hazards.services import end_of_day
 from gridcase.hazards.workflow import TODO
 from gridcase.lib import clock
@@ -94,6 +95,8 @@ def tasks_for(user, *, limit: int = 20) -> list[Task]:
     todo = TODO.get(user.role, {})
     if todo:
         hazards = hazards_visible_to(user=user).filter(state__in=list(todo))
+        if (level := supervising_level(user)) is not None:
+            hazards = hazards.filter(level=level)
         for h in hazards.order_by(F("deadline").asc(nulls_last=True), "reported_at")[:limit]:
             overdue = h.state == State.RECTIFYING and h.deadline is not None and h.deadline < now
             tasks.append(Task(h.title, str(todo[h.state]), h.deadline if h.state == State.RECTIFYING else None,

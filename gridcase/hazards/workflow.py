@@ -60,10 +60,13 @@ EVENT_LABELS = {
     "hazard.escalated": _("上报督办"), "hazard.photo_added": _("上传照片"), "hazard.rule_warning": _("规则提醒"),
 }
 
-# What each role is asked to do next, by state (the task list).
+# What each role is asked to do next, by state (the task list). Supervisors are asked about the
+# hazards of their own level only: a village's hazards are the village's work until escalated.
+_SUPERVISOR_TODO = {State.REPORTED: _("待核实"), State.VERIFIED: _("待下达整改"), State.RECTIFYING: _("督办整改"),
+                    State.RECTIFIED: _("待验收")}
 TODO = {
     Role.GRID_WORKER: {State.RECTIFYING: _("跟进整改")},
-    Role.VILLAGE_CADRE: {State.REPORTED: _("待核实"), State.VERIFIED: _("待下达整改"), State.RECTIFIED: _("待验收")},
-    Role.TOWN_LEADER: {State.REPORTED: _("待核实"), State.VERIFIED: _("待下达整改"), State.RECTIFIED: _("待验收")},
-    Role.COUNTY_ADMIN: {State.RECTIFIED: _("待验收")},
+    Role.VILLAGE_CADRE: {s: label for s, label in _SUPERVISOR_TODO.items() if s != State.RECTIFYING},
+    Role.TOWN_LEADER: _SUPERVISOR_TODO,
+    Role.COUNTY_ADMIN: _SUPERVISOR_TODO,
 }

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from gridcase.escalation import engine
 from gridcase.hazards import inspections, selectors, services
 from gridcase.hazards.models import InspectionTask, Interval
 from gridcase.hazards.tasks import create_inspection_tasks
@@ -117,3 +118,13 @@ def test_each_role_is_asked_for_its_own_next_step(rectifying, make_hazard, users
         assert ("整改中的隐患", "跟进整改") in asked("worker")
         assert ("整改中的隐患", "待审核延期申请") in asked("leader")
         assert not asked("cadre2") and not asked("leader2")
+
+
+def test_supervisors_are_asked_about_hazards_of_their_own_level(rectifying, users):
+    hazard = rectifying(title="超期的隐患")
+    with clock.travel(at(2026, 11, 9, 9, 0)):  # overdue: the rules hand it to the town
+        engine.sweep()
+        assert ("超期的隐患", "督办整改") in {(t.title, t.what) for t in selectors.tasks_for(users["leader"])}
+        assert "超期的隐患" not in {t.title for t in selectors.tasks_for(users["cadre"])}
+    hazard.refresh_from_db()
+    assert hazard.level == "town"
