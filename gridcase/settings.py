@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "gridcase.outbox",
     "gridcase.notifications",
     "gridcase.cases",
+    "gridcase.hazards",
     "gridcase.escalation",
     "gridcase.demo",
     "gridcase.ops",

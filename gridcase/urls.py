@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("gridcase.front.urls")),
     path("accounts/", include("gridcase.accounts.urls")),
     path("cases/", include("gridcase.cases.urls")),
+    path("hazards/", include("gridcase.hazards.urls")),
     path("rules/", include("gridcase.escalation.urls")),
     path("", include("gridcase.notifications.urls")),
     path("api/v1/", include("gridcase.api.urls")),

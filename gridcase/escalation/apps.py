@@ -15,3 +15,5 @@ class EscalationConfig(AppConfig):
         post_save.connect(clear_rules_cache, sender=Rule, dispatch_uid="escalation-rules-saved")
         post_delete.connect(clear_rules_cache, sender=Rule, dispatch_uid="escalation-rules-deleted")
         m2m_changed.connect(clear_rules_cache, sender=Rule.categories.through, dispatch_uid="escalation-rules-categories")
+        m2m_changed.connect(clear_rules_cache, sender=Rule.hazard_categories.through,
+                            dispatch_uid="escalation-rules-hazard-categories")

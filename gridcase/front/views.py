@@ -15,6 +15,7 @@ from geodata.selectors import jurisdiction_extent
 from gridcase.accounts.jurisdiction import jurisdiction_codes
 from gridcase.cases.selectors import my_tasks
 from gridcase.front.health import health
+from gridcase.hazards.selectors import tasks_for as hazard_tasks_for
 
 
 @login_required
@@ -25,6 +26,7 @@ def home(request):
         "areasUrl": reverse("geodata:areas"),
         "keyAreasUrl": reverse("geodata:key-areas"),
         "casePointsUrl": reverse("case-points"),
+        "hazardPointsUrl": reverse("hazards:points"),
         "basemap": {
             "url": settings.BASEMAP_URL,
             "crs": settings.BASEMAP_CRS,
@@ -32,8 +34,10 @@ def home(request):
             "maxZoom": settings.BASEMAP_MAX_ZOOM,
         },
     }
+    tasks, hazard_tasks = my_tasks(user=request.user), hazard_tasks_for(request.user)
     return render(request, "front/map.html", {"map_config": config, "has_territory": extent is not None,
-                                              "tasks": my_tasks(user=request.user)})
+                                              "tasks": tasks, "hazard_tasks": hazard_tasks,
+                                              "task_count": len(tasks) + len(hazard_tasks)})
 
 
 @never_cache

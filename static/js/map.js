@@ -131,6 +131,27 @@
     }),
   };
   overlays["矛盾纠纷"] = casesLayer;
+  // Open hazards in view, from the hazards app's GeoJSON points API; outlined red when overdue.
+  if (config.hazardPointsUrl) {
+    const hazards = L.layerGroup().addTo(map);
+    const severityColours = { 1: "#c77700", 2: "#d2462c", 3: "#7a0010" };
+    const loadHazards = async () => {
+      if (!map.hasLayer(hazards)) return;
+      const data = await getJSON(`${config.hazardPointsUrl}?bbox=${viewBox()}`);
+      hazards.clearLayers();
+      for (const f of data.features) {
+        const p = f.properties;
+        L.circleMarker(toLatLng(f.geometry.coordinates), { radius: 6, weight: 2, color: p.overdue ? "#b3261e" : "#fff",
+          fillColor: severityColours[p.severity] || "#555", fillOpacity: 0.9, className: "hazard-point" })
+          .bindPopup(`<a href="${p.url}">${text(p.number)}</a><br>${text(p.title)}`).addTo(hazards);
+      }
+      document.getElementById("map").dataset.hazards = String(data.total);
+    };
+    let timer = null;
+    map.on("moveend overlayadd", () => { clearTimeout(timer); timer = setTimeout(() => loadHazards().catch(console.error), 150); });
+    loadHazards().catch(console.error);
+    overlays["隐患"] = hazards;
+  }
   const levelUrl = (level) => `${config.areasUrl}?level=${level}&zoom=${map.getZoom()}`;
   const loads = [
     load(levelUrl("town"), overlays["乡镇/街道"]),

@@ -7,6 +7,9 @@ from gridcase.accounts.demo import DEMO_PASSWORD, create_demo_users
 from gridcase.cases import demo as case_demo
 from gridcase.cases.models import Case
 from gridcase.cases.tasks import build_demo_month
+from gridcase.hazards import demo as hazard_demo
+from gridcase.hazards.models import Hazard
+from gridcase.hazards.tasks import build_demo as build_demo_hazards
 from gridcase.lib import clock
 
 
@@ -30,6 +33,7 @@ class Command(BaseCommand):
         for user in users:
             self.stdout.write(f"  {user.username:<10} {user.get_role_display():<10} {user.area}")
         self.load_cases(options["cases"], options["months"], options["per_village_month"])
+        self.load_hazards(options["cases"])
 
     def load_cases(self, how: str, months: int, per_village_month: float):
         if how == "none":
@@ -47,3 +51,13 @@ class Command(BaseCommand):
             build_demo_month.delay(month, months, per_village_month, today.isoformat())
         self.stdout.write(f"已交给 Celery worker 在后台生成 {months} 个月的演示案件（每村每月约 {per_village_month:g} 件），"
                           "进度见 var/log/bulk.log。")
+
+    def load_hazards(self, how: str):
+        if how == "none" or Hazard.objects.exists():
+            return
+        if how == "background":
+            build_demo_hazards.delay(clock.now().isoformat())
+            self.stdout.write("已交给 Celery worker 在后台生成演示隐患（各种状态）。")
+            return
+        count = hazard_demo.build(today=clock.now())
+        self.stdout.write(f"演示隐患：{count} 条（各种状态，超期的已按规则上报）。")
