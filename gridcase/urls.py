@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("gridcase.accounts.urls")),
     path("cases/", include("gridcase.cases.urls")),
     path("rules/", include("gridcase.escalation.urls")),
+    path("deliberation/", include("gridcase.deliberation.urls")),
+    path("public/", include("gridcase.deliberation.public_urls")),
     path("", include("gridcase.notifications.urls")),
     path("api/geodata/", include("geodata.urls")),
     path("api/cases/points/", CasePoints.as_view(), name="case-points"),
