@@ -143,7 +143,8 @@ class MinutesForm(VersionedForm):
 
 class ObjectionForm(forms.Form):
     name = forms.CharField(label=_("姓名（可不填）"), max_length=50, required=False)
-    text = forms.CharField(label=_("异议内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(label=_("异议内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+                           error_messages={"required": _("请填写异议内容")})
 
 
 class PeriodForm(forms.Form):
