@@ -74,7 +74,7 @@ def measures(*, code: str, start: datetime, end: datetime) -> Measures:
     objected = set(events.filter(kind="topic.objection_lodged", topic__in=publicised).values_list("topic", flat=True))
 
     survey = SurveyResponse.objects.filter(topic__village_code__startswith=code, at__gte=start, at__lt=end)
-    counts = survey.aggregate(total=Count("*"), good=Count("*", filter=Q(rating__in=["satisfied", "fairly"])))
+    counts = survey.aggregate(total=Count("*"), good=Count("id", filter=Q(rating__in=["satisfied", "fairly"])))
     return Measures(
         collected=topics.filter(registered_at__gte=start, registered_at__lt=end).count(),
         decided=decided, completed=completed,
