@@ -217,7 +217,7 @@ class Attendee(models.Model):
     class Meta:
         verbose_name = _("参加人员")
         verbose_name_plural = _("参加人员")
-        ordering = ["role", "id"]
+        ordering = ["id"]
 
     def __str__(self):
         return f"{self.get_role_display()} {self.name}"
