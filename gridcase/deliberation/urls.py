@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from gridcase.deliberation import views
 
@@ -16,8 +16,8 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/agenda/<int:item_id>/remove/", views.meeting_unschedule, name="meeting-unschedule"),
     path("meetings/<int:meeting_id>/agenda/<int:item_id>/minutes/", views.minutes_record, name="minutes"),
     path("meetings/<int:meeting_id>/record.pdf", views.meeting_record_pdf, name="meeting-record-pdf"),
-    path("register/<str:village_code>.pdf", views.problem_register_pdf, name="register-pdf"),
-    path("advisers/<str:town_code>.pdf", views.advisers_pdf, name="advisers-pdf"),
+    re_path(r"^register/(?P<village_code>\d{12})\.(?P<fmt>pdf|xlsx)$", views.problem_register, name="register"),
+    re_path(r"^advisers/(?P<town_code>\d{9})\.(?P<fmt>pdf|xlsx)$", views.advisers_list, name="advisers"),
     path("<int:topic_id>/", views.topic_detail, name="detail"),
     path("<int:topic_id>/objections/<int:objection_id>/answer/", views.objection_answer, name="answer"),
     path("<int:topic_id>/photos/<int:photo_id>/", views.progress_photo, name="photo"),

@@ -39,8 +39,14 @@ def topic_list(request):
     return render(request, "deliberation/list.html", {
         "filters": filters, "page": page, "query": query.urlencode(), "today": clock.now().date(),
         "tabs": [(state, label, counts.get(state, 0)) for state, label in State.choices],
-        "can_propose": request.user.role in permissions.PROPOSERS,
+        "can_propose": request.user.role in permissions.PROPOSERS, **_ledgers(request.user),
     })
+
+
+def _ledgers(user) -> dict:
+    """Which village's 问题登记簿 and which town's 法律顾问名单 to offer: the user's own."""
+    code = user.area.code if user.area_id else ""
+    return {"ledger_village": code if len(code) == 12 else "", "ledger_town": code[:9] if len(code) >= 9 else ""}
 
 
 @login_required
@@ -370,23 +376,35 @@ def meeting_record_pdf(request, meeting_id):
                          filename=f"援法议事活动会议记录-{meeting.village.name}-{meeting.held_at:%Y%m%d}.pdf")
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(data: bytes, *, filename: str) -> HttpResponse:
+    return HttpResponse(data, content_type=XLSX, headers={"Content-Disposition": content_disposition_header(True, filename)})
+
+
 @login_required
 @never_cache
-def problem_register_pdf(request, village_code):
-    village = get_object_or_404(Area.objects.select_related("parent"), level=Level.VILLAGE, code=village_code)
+def problem_register(request, village_code, fmt):
+    village = get_object_or_404(Area.objects.select_related("parent").defer("geom", "parent__geom"),
+                                level=Level.VILLAGE, code=village_code)
     if not permissions.covers_village(request.user, village.code):
         raise Http404
     topics = permissions.topics_visible_to(user=request.user).filter(village_code=village.code).order_by("registered_at")
-    return _pdf_response(documents.problem_register_pdf(village=village, topics=topics),
-                         filename=f"援法议事问题登记簿-{village.name}.pdf")
+    name = f"援法议事问题登记簿-{village.name}"
+    if fmt == "xlsx":
+        return _xlsx_response(documents.problem_register_xlsx(village=village, topics=topics), filename=f"{name}.xlsx")
+    return _pdf_response(documents.problem_register_pdf(village=village, topics=topics), filename=f"{name}.pdf")
 
 
 @login_required
 @never_cache
-def advisers_pdf(request, town_code):
-    town = get_object_or_404(Area, level=Level.TOWN, code=town_code)
+def advisers_list(request, town_code, fmt):
+    town = get_object_or_404(Area.objects.defer("geom"), level=Level.TOWN, code=town_code)
     if not (covers_code(request.user, town.code) or any(c.startswith(town.code) for c in jurisdiction_codes(request.user))):
         raise Http404
+    if fmt == "xlsx":
+        return _xlsx_response(documents.advisers_xlsx(town=town), filename=f"法律顾问名单-{town.name}.xlsx")
     return _pdf_response(documents.advisers_pdf(town=town), filename=f"法律顾问名单-{town.name}.pdf")
 
 

@@ -1,8 +1,9 @@
-"""The seed's forms, generated from the data: 活动会议记录, 问题登记簿, 法律顾问名单 (PDF)."""
+"""The seed's forms, generated from the data: 活动会议记录, 问题登记簿, 法律顾问名单 (PDF and Excel)."""
 
 import io
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from gridcase.deliberation.models import State
@@ -50,3 +51,28 @@ def test_the_list_of_legal_advisers_names_each_village_of_the_town_and_its_advis
     assert "屠园镇各村(社区)法律顾问名单" in text and village.name in text
     assert "".join(str(users["adviser"]).split()) in text
     assert str(users["adviser2"]) not in text
+
+
+def test_the_problem_register_as_an_excel_workbook(login, make_topic):
+    make_topic(State.COLLECTED, title="增设集中充电桩", description="电动车楼道充电有火灾隐患", proposer_name="吴大海",
+               proposer_phone="13812345678", channel="wechat")
+    response = login("worker").get("/deliberation/register/321302112210.xlsx")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][0] == "屠园镇古河村“援法议事”问题登记簿"
+    assert rows[1] == ["时间", "地点", "登记人", "咨询人", "咨询方式", "联系电话", "具体问题", "解决方式", "备注"]
+    assert rows[2][3:7] == ["吴大海", "微信群", "138****5678", "增设集中充电桩\n电动车楼道充电有火灾隐患"]
+    assert rows[2][8].startswith("待审议")
+
+
+def test_the_list_of_legal_advisers_as_an_excel_workbook(login, users, village):
+    response = login("adviser").get("/deliberation/advisers/321302112.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = {row[1]: row[2] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert rows[village.name] == str(users["adviser"])
+
+
+def test_the_list_page_offers_the_users_ledgers(login):
+    html = login("cadre").get("/deliberation/").content.decode()
+    assert "/deliberation/register/321302112210.xlsx" in html and "/deliberation/advisers/321302112.pdf" in html
