@@ -24,10 +24,18 @@ def _village_prefixes(user) -> list[str]:
     return sorted({code[:VILLAGE_CODE_LENGTH] for code in jurisdiction_codes(user)})
 
 
+_CACHE_ATTR = "_supervised_village_codes"
+
+
 def supervised_villages(user) -> list[str]:
+    """The villages whose oversight group the user sits on (cached on the user for the request)."""
     if not user.is_authenticated:
         return []
-    return list(Supervisor.objects.filter(user=user).values_list("village__code", flat=True))
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(Supervisor.objects.filter(user=user).values_list("village__code", flat=True))
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
 
 
 def visible_q(user, field: str = "village_code") -> Q:
