@@ -5,6 +5,7 @@ from contextlib import nullcontext
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 
 from gridcase.accounts.models import User
 from gridcase.deliberation import services
@@ -114,3 +115,16 @@ def other_village(users):
     return users["cadre2"].area
 
 
+
+
+TABLES = ("deliberation_topic, deliberation_topicevent, deliberation_meeting, deliberation_attendee, "
+          "deliberation_agendaitem, deliberation_legalreview, deliberation_objection, deliberation_progress, "
+          "deliberation_progressphoto, deliberation_supervisor, deliberation_surveyresponse")
+
+
+@pytest.fixture
+def committed_deliberation(committed):
+    """Real commits (for browsers and concurrent sessions); the deliberation tables are emptied after."""
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")

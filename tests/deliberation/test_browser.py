@@ -2,7 +2,6 @@
 the public board from a phone, without logging in."""
 
 import pytest
-from django.db import connection
 
 from gridcase.accounts.models import User
 from gridcase.deliberation import services
@@ -11,19 +10,7 @@ from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
-TABLES = ("deliberation_topic, deliberation_topicevent, deliberation_meeting, deliberation_attendee, "
-          "deliberation_agendaitem, deliberation_legalreview, deliberation_objection, deliberation_progress, "
-          "deliberation_progressphoto, deliberation_supervisor, deliberation_surveyresponse")
-
-
-@pytest.fixture
-def committed_deliberation(committed):
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
-
-
-def _publicised_topic() -> Topic:
+def publicised_topic() -> Topic:
     cadre, adviser = User.objects.get(username="cadre"), User.objects.get(username="adviser")
     village = cadre.area
     topic = services.topic_propose(actor=User.objects.get(username="worker"), village=village, title="清理小区僵尸车",
@@ -39,7 +26,7 @@ def _publicised_topic() -> Topic:
 
 
 def test_a_resident_objects_on_the_public_board_from_a_phone(browser, live_url, committed_deliberation):
-    topic = _publicised_topic()
+    topic = publicised_topic()
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
     page = context.new_page()
     try:
