@@ -9,5 +9,6 @@ CELERY_BEAT_SCHEDULE = {
     "escalation-sweep": {"task": "gridcase.escalation.tasks.sweep", "schedule": 60},
     "outbox-relay": {"task": "gridcase.outbox.tasks.relay", "schedule": envint("OUTBOX_RELAY_SECONDS", 10)},
     "hazards-inspection-tasks": {"task": "gridcase.hazards.tasks.create_inspection_tasks", "schedule": 3600},
+    "deliberation-sweep": {"task": "gridcase.deliberation.tasks.sweep", "schedule": 300},
     "notifications-requeue-stale": {"task": "gridcase.notifications.tasks.requeue_stale_deliveries", "schedule": 600},
 }

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gridcase.cases",
     "gridcase.hazards",
     "gridcase.escalation",
+    "gridcase.deliberation",
     "gridcase.demo",
     "gridcase.ops",
     "gridcase.api",

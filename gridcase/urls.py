@@ -9,6 +9,8 @@ urlpatterns = [
     path("cases/", include("gridcase.cases.urls")),
     path("hazards/", include("gridcase.hazards.urls")),
     path("rules/", include("gridcase.escalation.urls")),
+    path("deliberation/", include("gridcase.deliberation.urls")),
+    path("public/", include("gridcase.deliberation.public_urls")),
     path("", include("gridcase.notifications.urls")),
     path("api/v1/", include("gridcase.api.urls")),
     path("api/geodata/", include("geodata.urls")),

@@ -6,6 +6,7 @@
 
 const SHELL = [
   "{% static 'css/app.css' %}",
+  "{% static 'js/deliberation-place.js' %}",
   "{% static 'js/gcj02.js' %}",
   "{% static 'js/map.js' %}",
   "{% static 'js/outbox.js' %}",

@@ -7,6 +7,7 @@ from gridcase.accounts.demo import DEMO_PASSWORD, create_demo_users
 from gridcase.cases import demo as case_demo
 from gridcase.cases.models import Case
 from gridcase.cases.tasks import build_demo_month
+from gridcase.deliberation import demo as deliberation_demo
 from gridcase.hazards import demo as hazard_demo
 from gridcase.hazards.models import Hazard
 from gridcase.hazards.tasks import build_demo as build_demo_hazards
@@ -34,6 +35,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {user.username:<10} {user.get_role_display():<10} {user.area}")
         self.load_cases(options["cases"], options["months"], options["per_village_month"])
         self.load_hazards(options["cases"])
+        if options["cases"] != "none":
+            deliberation_demo.build(log=self.stdout.write)
 
     def load_cases(self, how: str, months: int, per_village_month: float):
         if how == "none":
