@@ -36,7 +36,7 @@ from gridcase.deliberation.models import (
     TopicEvent,
 )
 from gridcase.deliberation.workflow import LABELS
-from gridcase.lib import clock, crypto
+from gridcase.lib import clock, crypto, uploads
 from gridcase.notifications.services import notify
 
 
@@ -488,28 +488,14 @@ def topic_assign(*, topic: Topic | int, actor, responsible: User | None, respons
     return topic
 
 
-_SIGNATURES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n", "image/webp": b"RIFF"}
-
-
-def _sniff(head: bytes) -> str | None:
-    for content_type, signature in _SIGNATURES.items():
-        if head.startswith(signature) and (content_type != "image/webp" or head[8:12] == b"WEBP"):
-            return content_type
-    return None
-
-
 def _photo(progress: Progress, upload) -> ProgressPhoto:
-    if upload.size > conf.photo_max_bytes():
-        raise DeliberationError(_("照片过大：上限 %(mb)d MB") % {"mb": conf.photo_max_bytes() // 2**20})
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = _sniff(head)
-    if content_type not in conf.PHOTO_TYPES:
-        raise DeliberationError(_("只接受 JPEG、PNG 或 WebP 照片"))
-    original_name = upload.name[:200]
-    upload.name = f"{uuid.uuid4().hex}{conf.PHOTO_TYPES[content_type]}"  # never trust a client's name
-    return ProgressPhoto.objects.create(progress=progress, file=upload, original_name=original_name,
-                                        content_type=content_type, size=upload.size)
+    """Checked and cleaned by gridcase.lib.uploads: type from its bytes, new name, EXIF and GPS removed."""
+    try:
+        photo = uploads.accept(upload, allowed=set(conf.PHOTO_TYPES), max_bytes=conf.photo_max_bytes())
+    except uploads.UploadRefused as exc:
+        raise DeliberationError(str(exc)) from None
+    return ProgressPhoto.objects.create(progress=progress, file=photo.file, original_name=photo.original_name,
+                                        content_type=photo.content_type, size=photo.size)
 
 
 @transaction.atomic

@@ -27,10 +27,9 @@ from gridcase.hazards.models import (
     State,
 )
 from gridcase.hazards.workflow import LABELS, RECORDS, REPORTERS, TRANSITIONS
-from gridcase.lib import clock
+from gridcase.lib import clock, uploads
 
-PHOTO_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
-_SIGNATURES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n", "image/webp": b"RIFF"}
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
 
 
 class HazardError(Exception):
@@ -124,24 +123,18 @@ def next_hazard_number(*, town_code: str, year: int) -> str:
         return f"YH{town_code}-{year}-{cursor.fetchone()[0]:06d}"
 
 
-def _checked_photo(upload) -> str:
-    """The photo's type, read from its first bytes (never from its name); HazardError if unacceptable."""
+def _checked_photo(upload) -> uploads.Accepted:
+    """The photo checked and cleaned by gridcase.lib.uploads (type from its bytes, EXIF and GPS removed)."""
     limit = getattr(settings, "HAZARD_PHOTO_MAX_BYTES", settings.CASE_ATTACHMENT_MAX_BYTES)
-    if upload.size > limit:
-        raise HazardError(_("照片过大：上限 %(mb)d MB") % {"mb": limit // 2**20})
-    head = upload.read(16)
-    upload.seek(0)
-    for content_type, signature in _SIGNATURES.items():
-        if head.startswith(signature) and (content_type != "image/webp" or head[8:12] == b"WEBP"):
-            return content_type
-    raise HazardError(_("只接受 JPEG、PNG 或 WebP 照片：%(name)s") % {"name": upload.name})
+    try:
+        return uploads.accept(upload, allowed=PHOTO_TYPES, max_bytes=limit)
+    except uploads.UploadRefused as exc:
+        raise HazardError(f"{exc}：{upload.name}") from None
 
 
-def _store_photo(hazard: Hazard, upload, *, kind: str, actor, content_type: str) -> HazardPhoto:
-    original_name = upload.name[:200]
-    upload.name = f"{uuid.uuid4().hex}{PHOTO_TYPES[content_type]}"  # never trust a client's name
-    return HazardPhoto.objects.create(hazard=hazard, kind=kind, file=upload, original_name=original_name,
-                                      content_type=content_type, size=upload.size, uploaded_by=actor,
+def _store_photo(hazard: Hazard, photo: uploads.Accepted, *, kind: str, actor) -> HazardPhoto:
+    return HazardPhoto.objects.create(hazard=hazard, kind=kind, file=photo.file, original_name=photo.original_name,
+                                      content_type=photo.content_type, size=photo.size, uploaded_by=actor,
                                       uploaded_at=clock.now())
 
 
@@ -162,7 +155,7 @@ def hazard_report(*, actor, title: str, category: HazardCategory, location: Poin
         where = locate_for_user(user=actor, point=location) if actor is not None else locate(point=location)
     except LocationError as exc:
         raise HazardError(str(exc)) from None
-    checked = [(upload, _checked_photo(upload)) for upload in photos]
+    checked = [_checked_photo(upload) for upload in photos]
     now = clock.now()
     try:
         with transaction.atomic():
@@ -180,8 +173,8 @@ def hazard_report(*, actor, title: str, category: HazardCategory, location: Poin
             except ValidationError as exc:
                 raise HazardError("；".join(exc.messages)) from None
             hazard.save()
-            for upload, content_type in checked:
-                _store_photo(hazard, upload, kind=HazardPhoto.Kind.BEFORE, actor=actor, content_type=content_type)
+            for photo in checked:
+                _store_photo(hazard, photo, kind=HazardPhoto.Kind.BEFORE, actor=actor)
             _log(hazard, actor=actor, kind="hazard.reported", from_state="", bump=False,
                  data={"number": hazard.number, "grid": where.grid.code, "category": category.name,
                        "photos": len(checked)})
@@ -251,10 +244,9 @@ def hazard_complete(*, hazard: Hazard | int, actor, photos, note: str = "",
     """整改完成: the rectification is recorded with at least one photo taken after it."""
     if not photos:
         raise HazardError(_("请上传整改后的照片"))
-    checked = [(upload, _checked_photo(upload)) for upload in photos]
+    checked = [_checked_photo(upload) for upload in photos]
     hazard = _lock(hazard, actor=actor, action="complete", expected_version=expected_version)
-    stored = [_store_photo(hazard, upload, kind=HazardPhoto.Kind.AFTER, actor=actor, content_type=content_type)
-              for upload, content_type in checked]
+    stored = [_store_photo(hazard, photo, kind=HazardPhoto.Kind.AFTER, actor=actor) for photo in checked]
     hazard.rectified_at = clock.now()
     return _transition(hazard, State.RECTIFIED, actor=actor, kind="hazard.rectified", reason=note,
                        data={"photos": [p.pk for p in stored],
@@ -357,9 +349,9 @@ def hazard_add_photo(*, hazard: Hazard | int, actor, upload, kind: str = HazardP
     """Add a photo to an open hazard. The type is read from the file's first bytes, not from its name."""
     if kind not in HazardPhoto.Kind.values:
         raise HazardError(_("请选择照片类型"))
-    content_type = _checked_photo(upload)
+    checked = _checked_photo(upload)
     hazard = _lock(hazard, actor=actor, action="photo", expected_version=None)
-    photo = _store_photo(hazard, upload, kind=kind, actor=actor, content_type=content_type)
+    photo = _store_photo(hazard, checked, kind=kind, actor=actor)
     _log(hazard, actor=actor, kind="hazard.photo_added", from_state=hazard.state, bump=False,
          data={"photo": photo.pk, "kind": kind})
     return photo

@@ -55,13 +55,14 @@ def _reencode(data: bytes, content_type: str) -> bytes:
 
 def accept(upload, *, allowed: set[str], max_bytes: int) -> Accepted:
     """Check and clean an uploaded file; raise UploadRefused with a message for the user."""
+    photos_only = allowed <= set(PIL_FORMATS)
     if upload.size > max_bytes:
-        raise UploadRefused(_("文件过大：上限 %(mb)d MB") % {"mb": max_bytes // 2**20})
+        message = _("照片过大：上限 %(mb)d MB") if photos_only else _("文件过大：上限 %(mb)d MB")
+        raise UploadRefused(message % {"mb": max(1, max_bytes // 2**20)})
     data = upload.read()
     content_type = sniff(data[:16])
     if content_type not in allowed:
-        names = "、".join(sorted({EXTENSIONS[t].lstrip(".").upper() for t in allowed}))
-        raise UploadRefused(_("只接受以下格式的文件：%(names)s") % {"names": names})
+        raise UploadRefused(_("只接受 JPEG、PNG 或 WebP 照片") if photos_only else _("只接受 JPEG、PNG、WebP 图片或 PDF 文件"))
     if content_type in PIL_FORMATS:
         data = _reencode(data, content_type)
     name = f"{uuid.uuid4().hex}{EXTENSIONS[content_type]}"  # never a client's name on disk

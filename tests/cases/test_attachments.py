@@ -5,17 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from gridcase.cases import services
+from tests.images import PNG, picture
 
 pytestmark = pytest.mark.django_db
 
 
-def image_bytes(format: str = "PNG", exif: Image.Exif | None = None) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 80, 40)).save(out, format=format, **({"exif": exif} if exif else {}))
-    return out.getvalue()
-
-
-PNG = image_bytes()
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +61,7 @@ def test_a_phone_photo_loses_its_gps_position_and_keeps_its_picture(make_case, u
     exif = Image.Exif()
     exif[0x010F] = "Xiaomi"  # Make
     exif[0x8825] = {1: "N", 2: (33.0, 48.0, 12.5), 3: "E", 4: (118.0, 17.0, 3.2)}  # GPSInfo
-    photo = image_bytes("JPEG", exif)
+    photo = picture("JPEG", exif=exif)
     assert Image.open(io.BytesIO(photo)).getexif().get_ifd(0x8825)  # the phone did write its position
 
     attachment = services.case_attach(case=make_case(), actor=users["worker"], upload=SimpleUploadedFile("p.jpg", photo))

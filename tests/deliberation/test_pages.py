@@ -7,6 +7,7 @@ import pytest
 
 from gridcase.deliberation.models import Meeting, State, Topic
 from gridcase.lib import clock
+from tests.images import PNG
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +138,6 @@ def test_the_cadre_answers_an_objection_from_the_page(login, make_topic):
     assert objection.answer == "已通知车主"
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def test_progress_photos_are_sniffed_and_limited(login, make_topic, settings, tmp_path):

@@ -8,10 +8,9 @@ from gridcase.accounts.models import User
 from gridcase.hazards import services
 from gridcase.hazards.models import HazardCategory
 from gridcase.lib import clock
+from tests.images import PNG
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 64
 
 
 def at(*args) -> datetime:

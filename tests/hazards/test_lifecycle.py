@@ -7,6 +7,7 @@ from gridcase.hazards import services
 from gridcase.hazards.models import ExtensionRequest, HazardEvent, HazardPhoto, State
 from gridcase.lib import clock
 from tests.hazards.conftest import at, photo
+from tests.images import JPEG
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def test_reported_verified_rectifying_rectified_and_closed(make_hazard, users):
             hazard=hazard, actor=users["cadre"], deadline=services.end_of_day(at(2026, 11, 20).date()),
             responsible_kind="person", responsible_name="张三", responsible_contact="13800000000")
     with clock.travel(at(2026, 11, 10, 15, 0)):
-        services.hazard_complete(hazard=hazard, actor=users["worker"], photos=[photo("after.jpg", b"\xff\xd8\xff\xe0x")],
+        services.hazard_complete(hazard=hazard, actor=users["worker"], photos=[photo("after.jpg", JPEG)],
                                  note="杂物已清理")
         services.hazard_close(hazard=hazard, actor=users["cadre"], note="现场验收合格")
 
