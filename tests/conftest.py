@@ -102,9 +102,13 @@ def make_case(neighbours):
 
 
 @pytest.fixture
-def committed(django_db_blocker):
-    """Real commits, for tests of concurrent transactions; the cases they create are truncated after."""
+def committed(django_db_setup, django_db_blocker):
+    """Real commits, for tests of concurrent transactions; the cases they create are truncated after.
+
+    Depends on django_db_setup: without it a module run alone would point at the development
+    database (pytest-django creates the test database only when something asks for it)."""
     with django_db_blocker.unblock():
+        assert connection.settings_dict["NAME"].startswith("test_"), "committed must run on the test database"
         # Inside the django_db fixture's transaction the TRUNCATE below would be rolled back too.
         assert not connection.in_atomic_block, "use `committed` without the django_db mark"
         yield

@@ -1,0 +1,125 @@
+"""The jurisdiction matrix, generated over every URL pattern that names an object: for each role of
+the other town (耿车镇), every object of 屠园镇/古河村 must answer 403, 404 or 405 — to GET, to POST, and
+to every action — never its content and never a success. A new route with an object parameter this
+test does not know fails it until a factory is added below."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from gridcase.cases import services as case_services
+from gridcase.cases.actions import ACTIONS as CASE_ACTIONS
+from gridcase.cases.views import SPECIAL as CASE_SPECIAL
+from gridcase.deliberation import services as deliberation_services
+from gridcase.deliberation.models import State as TopicState
+from gridcase.deliberation.views import ACTIONS as TOPIC_ACTIONS
+from gridcase.deliberation.views import SPECIAL as TOPIC_SPECIAL
+from gridcase.escalation.models import Rule
+from gridcase.hazards import inspections
+from gridcase.hazards.models import InspectionTask
+from gridcase.hazards.views import ACTIONS as HAZARD_ACTIONS
+from gridcase.lib import clock
+from gridcase.notifications.services import notify
+from tests.conftest import TUYUAN
+from tests.deliberation.conftest import item, make_topic, meeting, supervisor, village  # noqa: F401
+from tests.hazards.conftest import fire, make_hazard, media  # noqa: F401
+from tests.images import PNG
+
+pytestmark = pytest.mark.django_db
+
+FOREIGN = ["worker2", "mediator2", "cadre2", "leader2", "adviser2"]
+REFUSED = {403, 404, 405}
+# Public by design (no login, no personal data): tested in tests/deliberation.
+PUBLIC = ("public/",)
+PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
+
+ACTIONS_BY_PREFIX = {
+    "cases/": [*CASE_ACTIONS, *CASE_SPECIAL],
+    "hazards/": [*HAZARD_ACTIONS, "photo", "plan"],
+    "deliberation/": [*TOPIC_ACTIONS, *TOPIC_SPECIAL],
+    "api/v1/cases/": [name for name in CASE_ACTIONS if name != "edit"],
+}
+
+
+def routes():
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern)
+
+    for route in walk(get_resolver().url_patterns):
+        if PARAM.search(route) and not route.startswith(("admin/", *PUBLIC)):
+            yield route
+
+
+@pytest.fixture
+def home(users, make_case, make_hazard, make_topic):  # noqa: F811
+    """One of everything, in 屠园镇 / 古河村, made through the services."""
+    photo = lambda: SimpleUploadedFile("现场.png", PNG)  # noqa: E731
+    case = make_case()
+    attachment = case_services.case_attach(case=case, actor=users["worker"], upload=photo())
+    hazard = make_hazard(photos=[photo()])
+    inspections.plan_create(actor=users["cadre"], title="危房月查", location=hazard.location, interval="monthly",
+                            assignee=users["worker"], starts_on=clock.now().date(), hazard=hazard)
+    inspections.create_due_tasks()
+    topic = make_topic(TopicState.EXECUTING)
+    progress = deliberation_services.progress_add(topic=topic, actor=users["cadre"], note="已清理一辆", photos=[photo()])
+    objected = make_topic(TopicState.OBJECTED, title="楼道杂物清理")
+    agenda = topic.agenda_items.first()
+    rule = Rule.objects.create(name="屠园镇：调解期限提醒", reason="期限将至", area_id=users["leader"].area_id,
+                               action="notify", deadline_share=50, notify=["assignees"])
+    notification = notify(recipients=[users["cadre"]], kind="test.matrix", title="只给古河村干部")[0]
+    return {
+        "case_id": case.pk, "attachment_id": attachment.pk, "hazard_id": hazard.pk,
+        "task_id": InspectionTask.objects.get(plan__hazard=hazard).pk, "rule_id": rule.pk,
+        "topic_id": topic.pk, "meeting_id": agenda.meeting_id, "item_id": agenda.pk,
+        "objection_id": objected.objections.get().pk, "notification_id": notification.pk,
+        "village_code": users["cadre"].area.code, "town_code": TUYUAN, "code": TUYUAN, "fmt": "xlsx",
+        ("hazards/", "photo_id"): hazard.photos.first().pk, ("deliberation/", "photo_id"): progress.photos.first().pk,
+        ("deliberation/<int:topic_id>/objections/", "topic_id"): objected.pk,
+    }
+
+
+def fill(route: str, values: dict) -> list[str]:
+    """The route with the home objects' ids; one URL per action where the route takes an action."""
+    def value(name):
+        for key in ((route[:route.index("/") + 1], name), (route.split("<")[0], name), name):
+            if key in values:
+                return str(values[key])
+        raise AssertionError(f"no object for <{name}> in {route}: add one to the `home` fixture")
+
+    urls = [route]
+    for match in PARAM.finditer(route):
+        name = match.group(1) or match.group(2)
+        if name in ("action", "name"):
+            actions = next(acts for prefix, acts in sorted(ACTIONS_BY_PREFIX.items(), key=lambda kv: -len(kv[0]))
+                           if route.startswith(prefix))
+            urls = [u.replace(match.group(0), action) for u in urls for action in actions]
+        else:
+            urls = [u.replace(match.group(0), value(name)) for u in urls]
+    return ["/" + u.lstrip("^").rstrip("$").replace("\\.", ".") for u in urls]
+
+
+def test_no_role_of_another_town_reaches_anything_of_this_one(client, users, home):
+    checked, leaks = 0, []
+    urls = [url for route in routes() for url in fill(route, home)]
+    for username in FOREIGN:
+        client.force_login(users[username])
+        for url in urls:
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                checked += 1
+                if response.status_code not in REFUSED:
+                    leaks.append(f"{username} {method.upper()} {url} → {response.status_code}")
+    assert leaks == []
+    assert checked >= len(FOREIGN) * 2 * 60, checked
+
+
+def test_the_matrix_covers_every_object_route():
+    covered = {route for route in routes()}
+    assert {"cases/<int:case_id>/", "hazards/<int:hazard_id>/", "deliberation/<int:topic_id>/",
+            "api/v1/cases/<int:case_id>/"} <= covered
