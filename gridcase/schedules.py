@@ -5,5 +5,7 @@ BEAT_HEARTBEAT_SECONDS = 60
 CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "gridcase.front.tasks.beat_heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS},
     "escalation-sweep": {"task": "gridcase.escalation.tasks.sweep", "schedule": 60},
+    # Requests use a plain beat task until the rules engine handles kinds other than cases.
+    "requests-remind-deadlines": {"task": "gridcase.requests.tasks.remind_deadlines", "schedule": 600},
     "notifications-requeue-stale": {"task": "gridcase.notifications.tasks.requeue_stale_deliveries", "schedule": 600},
 }
