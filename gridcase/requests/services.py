@@ -86,19 +86,19 @@ def _lock(request: Request | int, *, actor, action: str, expected_version: int |
 
 
 def _log(request: Request, *, actor, kind: str, from_state: str, note: str = "", data: dict | None = None,
-         fields: tuple[str, ...] = (), bump: bool = True) -> RequestEvent:
+         fields: tuple[str, ...] = (), bump: bool = True, at=None) -> RequestEvent:
     if bump:
         request.version += 1
         request.save(update_fields=[*fields, "version", "updated_at"])
-    return RequestEvent.objects.create(request=request, at=clock.now(), actor=actor, kind=kind, from_state=from_state,
+    return RequestEvent.objects.create(request=request, at=at or clock.now(), actor=actor, kind=kind, from_state=from_state,
                                        to_state=request.state, version=request.version, note=note, data=data or {})
 
 
 def _move(request: Request, to_state: str, *, actor, kind: str, note: str = "", data: dict | None = None,
-          fields: tuple[str, ...] = ()) -> Request:
+          fields: tuple[str, ...] = (), at=None) -> Request:
     from_state = request.state
     request.state = to_state
-    _log(request, actor=actor, kind=kind, from_state=from_state, note=note, data=data, fields=("state", *fields))
+    _log(request, actor=actor, kind=kind, from_state=from_state, note=note, data=data, fields=("state", *fields), at=at)
     return request
 
 
@@ -282,7 +282,7 @@ def request_triage(*, request: Request | int, actor, kind: str, office: Office |
         to_state = State.REPLIED
     else:
         raise RequestError(_("请选择大事、小事或私事"))
-    _move(request, to_state, actor=actor, kind="request.triaged", note=note, data=data,
+    _move(request, to_state, actor=actor, kind="request.triaged", note=note, data=data, at=now,
           fields=("kind", "office", "handling", "guidance", "deadline", "reply", "replied_at", "reminded_at",
                   "overdue_notified_at"))
     if to_state in OPEN_STATES:
@@ -355,7 +355,7 @@ def request_reopen(*, request: Request | int, actor, feedback: str, expected_ver
         request.deadline, to_state = add_working_days(now, VILLAGE_TIME_LIMIT_DAYS), State.HANDLING
     else:
         request.deadline, to_state = None, State.REGISTERED
-    _move(request, to_state, actor=actor, kind="request.reopened", note=request.feedback,
+    _move(request, to_state, actor=actor, kind="request.reopened", note=request.feedback, at=now,
           fields=("feedback", "deadline", "reminded_at", "overdue_notified_at"))
     _tell(request, kind="request.reopened", title=_("反映人不满意，诉求重新办理：%(number)s") % {"number": request.number},
           body=request.feedback[:200])
