@@ -30,6 +30,7 @@ class Command(BaseCommand):
         for user in users:
             self.stdout.write(f"  {user.username:<10} {user.get_role_display():<10} {user.area}")
         self.load_cases(options["cases"], options["months"], options["per_village_month"])
+        self.load_requests(options["cases"])
 
     def load_cases(self, how: str, months: int, per_village_month: float):
         if how == "none":
@@ -47,3 +48,11 @@ class Command(BaseCommand):
             build_demo_month.delay(month, months, per_village_month, today.isoformat())
         self.stdout.write(f"已交给 Celery worker 在后台生成 {months} 个月的演示案件（每村每月约 {per_village_month:g} 件），"
                           "进度见 var/log/bulk.log。")
+
+    def load_requests(self, how: str):
+        from gridcase.requests import demo as request_demo
+        from gridcase.requests.models import Request
+
+        if how == "none" or Request.objects.exists():
+            return
+        self.stdout.write(f"演示民情诉求：{request_demo.build()} 件")
