@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.db import connection
 from django.utils import timezone
 
 from gridcase.accounts.models import User
@@ -54,3 +55,14 @@ def make_request(category):
         return services.request_register(actor=actor, **fields)
 
     return make
+
+
+@pytest.fixture
+def committed_requests(django_db_blocker):
+    """Real commits (for the worker and the browser); the requests they make are truncated after."""
+    with django_db_blocker.unblock():
+        assert not connection.in_atomic_block, "use `committed_requests` without the django_db mark"
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE requests_requestevent, requests_request, requests_requestnumbercounter,"
+                           " notifications_notification RESTART IDENTITY CASCADE")

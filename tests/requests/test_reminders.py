@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from gridcase.lib import clock
 from gridcase.notifications.models import Notification
@@ -56,16 +55,6 @@ def test_overdue_requests_are_listed_as_overdue(major, users, login):
     with clock.travel(add_working_days(major.deadline, 1)):
         html = login("leader").get("/requests/", {"overdue": "on"}).content.decode()
     assert major.number in html
-
-
-@pytest.fixture
-def committed_requests(django_db_blocker):
-    with django_db_blocker.unblock():
-        assert not connection.in_atomic_block
-        yield
-        with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE requests_requestevent, requests_request, requests_requestnumbercounter,"
-                           " notifications_notification RESTART IDENTITY CASCADE")
 
 
 def test_the_beat_task_sends_the_overdue_notice_through_the_worker(committed_requests, celery_worker, make_request,
