@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -139,7 +139,11 @@ def request_action(request, request_id, action):
         except services.RequestError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("已完成：%(action)s") % {"action": LABELS[action]})
+            messages.success(request, _("已完成：%(action)s（%(number)s）") % {"action": LABELS[action],
+                                                                         "number": item.number})
+            back = request.POST.get("next", "")
+            if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                return redirect(back)
             return redirect("requests:detail", request_id=item.pk)
     if stale:
         for event in stale.changes:

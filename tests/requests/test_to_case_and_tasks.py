@@ -80,3 +80,19 @@ def test_triage_through_the_page(make_request, login, infrastructure):
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.office == infrastructure and request.state == State.HANDLING
+
+
+def test_the_office_answers_from_its_queue_and_returns_to_it(make_request, users, login, infrastructure):
+    request = services.request_triage(request=make_request(), actor=users["cadre"], kind=Kind.MAJOR,
+                                      office=infrastructure)
+    client = login("leader")
+    queue = f"/requests/offices/{infrastructure.pk}/"
+    assert f'action="/requests/{request.pk}/reply/"' in client.get(queue).content.decode()
+    response = client.post(f"/requests/{request.pk}/reply/", {"version": request.version, "reply": "已维修",
+                                                               "next": queue})
+    assert response.status_code == 302 and response["Location"] == queue
+    request.refresh_from_db()
+    assert request.state == State.REPLIED and request.reply == "已维修"
+    evil = client.post(f"/requests/{request.pk}/close/", {"version": request.version, "satisfaction": "satisfied",
+                                                           "next": "https://evil.example/"})
+    assert evil["Location"] == f"/requests/{request.pk}/"
