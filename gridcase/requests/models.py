@@ -167,6 +167,9 @@ class Request(models.Model):
             models.Index(fields=["office", "state", "deadline"], name="request_office_queue"),
             models.Index(fields=["deadline"], name="request_open_deadline", condition=Q(state__in=OPEN_STATES)),
             models.Index(fields=["village_code", "received_on"], name="request_village_received"),
+            # Repeat proposals join open requests on (town, category) within a window of days.
+            models.Index(fields=["town_code", "category", "received_on"], name="request_repeat_candidates",
+                         condition=Q(state__in=["registered", "handling"])),
             # Repeat proposals compare texts with pg_trgm similarity.
             GinIndex(fields=["matter"], name="request_matter_trgm", opclasses=["gin_trgm_ops"]),
         ]

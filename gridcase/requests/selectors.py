@@ -88,30 +88,38 @@ class MergeProposal:
     metres: float | None
 
 
-def merge_proposals(*, user, metres: int = MERGE_METRES, days: int = MERGE_DAYS,
+def merge_proposals(*, user, town_code: str = "", metres: int = MERGE_METRES, days: int = MERGE_DAYS,
                     similarity: float = MERGE_SIMILARITY, limit: int = 100) -> list[MergeProposal]:
     """Pairs of requests that look like the same matter: same category and town, received within
     `days` of each other, within `metres` when both have a location (in the same village when either
-    has none), and texts at least `similarity` alike; pairs a cadre dismissed are left out.
+    has none), and texts at least `similarity` alike; pairs a cadre dismissed are left out. Pairs never
+    cross towns, so a county is best asked one town at a time (`town_code`): the cost grows with the
+    square of the open requests per town and category.
 
     Raw SQL because it is a self-join with a spatial and a trigram predicate that the ORM cannot
     express; both sides are restricted to the requests visible to the user (the ORM's own filter).
     """
     try:
-        visible_sql, visible_params = (requests_visible_to(user=user).filter(state__in=MERGEABLE_STATES)
-                                       .values("id").query.sql_with_params())
+        candidates = requests_visible_to(user=user).filter(state__in=MERGEABLE_STATES)
+        if town_code:
+            candidates = candidates.filter(town_code=town_code)
+        visible_sql, visible_params = candidates.values("id").query.sql_with_params()
     except EmptyResultSet:  # the user sees nothing
         return []
+    # The candidates are read once (MATERIALIZED), then paired by a hash join on (town, category);
+    # only pairs that pass the cheap date test reach the trigram and distance tests.
     sql = f"""
+        WITH c AS MATERIALIZED (
+            SELECT id, category_id, town_code, village_code, received_on, matter, location
+            FROM requests_request WHERE id IN ({visible_sql})
+        )
         SELECT a.id, b.id, similarity(a.matter, b.matter) AS sim,
                CASE WHEN a.location IS NULL OR b.location IS NULL THEN NULL
                     ELSE ST_Distance(a.location::geography, b.location::geography) END AS metres
-        FROM requests_request a
-        JOIN requests_request b
-          ON a.category_id = b.category_id AND a.town_code = b.town_code
-         AND (a.received_on, a.id) < (b.received_on, b.id)
-         AND b.received_on - a.received_on <= %s
-        WHERE a.id IN ({visible_sql}) AND b.id IN ({visible_sql})
+        FROM c a
+        JOIN c b ON a.category_id = b.category_id AND a.town_code = b.town_code
+        WHERE (a.received_on, a.id) < (b.received_on, b.id)
+          AND b.received_on - a.received_on <= %s
           AND similarity(a.matter, b.matter) >= %s
           AND CASE WHEN a.location IS NULL OR b.location IS NULL THEN a.village_code = b.village_code
                    ELSE ST_DWithin(a.location::geography, b.location::geography, %s) END
@@ -121,7 +129,7 @@ def merge_proposals(*, user, metres: int = MERGE_METRES, days: int = MERGE_DAYS,
         LIMIT %s
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [days, *visible_params, *visible_params, similarity, metres, limit])
+        cursor.execute(sql, [*visible_params, days, similarity, metres, limit])
         rows = cursor.fetchall()
     ids = {pk for row in rows for pk in row[:2]}
     by_id = Request.objects.select_related("category", "village").defer("village__geom").in_bulk(ids)

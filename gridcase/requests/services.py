@@ -73,7 +73,7 @@ class Reporter:
 def _lock(request: Request | int, *, actor, action: str, expected_version: int | None) -> Request:
     request_id = request.pk if isinstance(request, Request) else request
     locked = (Request.objects.select_for_update(of=("self",)).select_related("category", "office", "village")
-              .get(pk=request_id))
+              .defer("village__geom").get(pk=request_id))
     if expected_version is not None and locked.version != expected_version:
         raise StaleRequest(locked, expected_version)
     if not permissions.may(actor, locked, action):

@@ -10,7 +10,8 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gridcase.accounts.jurisdiction import covers_code
+from geodata.models import Area, Level
+from gridcase.accounts.jurisdiction import covers_code, jurisdiction_codes, within
 from gridcase.lib import clock
 from gridcase.requests import forms, lists, permissions, selectors, services, wechat
 from gridcase.requests.models import OPEN_STATES, Channel, Request, ThreeList
@@ -171,10 +172,17 @@ def office_queue(request, office_id):
 
 @login_required
 def merge_proposals(request):
-    proposals = selectors.merge_proposals(user=request.user)
+    """Village and town users see their proposals at once; wider jurisdictions choose a town first."""
+    towns = None
+    town = request.GET.get("town", "")
+    if any(len(code) < 9 for code in jurisdiction_codes(request.user)):
+        towns = Area.objects.filter(within(request.user), level=Level.TOWN).defer("geom").order_by("code")
+        if town and not towns.filter(code=town).exists():
+            raise Http404("No town matches the given query.")
+    proposals = [] if towns is not None and not town else selectors.merge_proposals(user=request.user, town_code=town)
     proposals = [p for p in proposals if permissions.may(request.user, p.request, "merge")]
     return render(request, "requests/merge.html", {"proposals": proposals, "metres": selectors.MERGE_METRES,
-                                                   "days": selectors.MERGE_DAYS})
+                                                   "days": selectors.MERGE_DAYS, "towns": towns, "town": town})
 
 
 @login_required
@@ -191,7 +199,7 @@ def merge_decide(request):
             messages.success(request, _("已标记 %(a)s 与 %(b)s 不是同一事项") % {"a": first.number, "b": into.number})
     except services.RequestError as exc:
         messages.error(request, str(exc))
-    return redirect("requests:merge")
+    return redirect(f"{reverse('requests:merge')}?town={into.town_code}" if request.POST.get("town") else "requests:merge")
 
 
 # ---------------------------------------------------------------- WeChat paste

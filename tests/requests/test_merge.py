@@ -120,3 +120,14 @@ def test_an_outsider_cannot_merge_through_the_page(world, users, login):
     assert response.status_code == 404
     world["near_similar"].refresh_from_db()
     assert world["near_similar"].state == State.REGISTERED
+
+
+def test_a_county_chooses_a_town_before_proposals_are_computed(world, users, login):
+    client = login("admin")
+    first = client.get("/requests/repeats/").content.decode()
+    assert "请先选择乡镇" in first and world["a"].number not in first
+    town = world["a"].town_code
+    page = client.get("/requests/repeats/", {"town": town}).content.decode()
+    assert world["a"].number in page and world["near_similar"].number in page
+    assert client.get("/requests/repeats/", {"town": "999999999"}).status_code == 404
+    assert login("leader").get("/requests/repeats/", {"town": town}).status_code == 200
