@@ -32,7 +32,7 @@ SELECT 'BENCH-' || i, 'walk', (%(now)s - (i %% 365) * interval '1 day')::date,
        left((%(codes)s::text[])[g], 9), left((%(codes)s::text[])[g], 6), '', '', '张*', '', '', '',
        1, CASE WHEN i %% 10 < %(open_tenths)s THEN 'handling' ELSE 'closed' END, 'major', '', '', '', '', '',
        %(now)s - (i %% 365) * interval '1 day', 1, %(now)s, %(office)s,
-       %(now)s + ((i %% 400) - 2) * interval '1 day'
+       %(now)s + (((i / 10) %% 400) - 2) * interval '1 day'
 FROM generate_series(1, %(total)s) AS i, LATERAL (SELECT 1 + (i::bigint * 7919) %% %(ngrids)s AS g) AS pick
 """
 
