@@ -8,6 +8,8 @@ from gridcase.accounts.models import Role
 from gridcase.requests.models import Kind, Office, Request
 from gridcase.requests.workflow import LABELS, ROLES, TRANSITIONS
 
+_COLUMN_FOR_LENGTH = {6: "county_code", 9: "town_code", 12: "village_code", 15: "area_code"}
+
 
 def visible(user) -> Q:
     """Requests in the user's jurisdiction. A grid worker sees their grids, and the requests of their
@@ -17,9 +19,11 @@ def visible(user) -> Q:
         return Q()
     if not codes:
         return Q(pk__in=[])
+    # An equality on the column of the code's level, so lists come out of its (code, -registered_at) index.
     q = Q(pk__in=[])
     for code in codes:
-        q |= Q(area_code__startswith=code)
+        column = _COLUMN_FOR_LENGTH.get(len(code))
+        q |= Q(**{column: code}) if column else Q(area_code__startswith=code)
     if user.role == Role.GRID_WORKER:
         q |= Q(grid__isnull=True, village_code__in={code[:12] for code in codes})
     return q
