@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "gridcase.hazards",
     "gridcase.escalation",
     "gridcase.deliberation",
+    "gridcase.requests",
     "gridcase.demo",
     "gridcase.ops",
     "gridcase.api",

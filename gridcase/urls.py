@@ -11,6 +11,7 @@ urlpatterns = [
     path("rules/", include("gridcase.escalation.urls")),
     path("deliberation/", include("gridcase.deliberation.urls")),
     path("public/", include("gridcase.deliberation.public_urls")),
+    path("requests/", include("gridcase.requests.urls")),
     path("", include("gridcase.notifications.urls")),
     path("api/v1/", include("gridcase.api.urls")),
     path("api/geodata/", include("geodata.urls")),

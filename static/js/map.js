@@ -152,6 +152,25 @@
     loadHazards().catch(console.error);
     overlays["隐患"] = hazards;
   }
+
+  // Resident requests (民情诉求, gridcase.requests) with a location and not yet closed; off until chosen.
+  const requestsLayer = L.layerGroup();
+  overlays["民情诉求"] = requestsLayer;
+  const requestColours = { registered: "#6a1b9a", handling: "#c77700", deliberating: "#00796b", mediation: "#b3261e", replied: "#2c8a4b" };
+  async function loadRequests() {
+    if (!map.hasLayer(requestsLayer)) return;
+    const data = await getJSON(`${config.requestPointsUrl || "/requests/points/"}?bbox=${viewBox()}`);
+    requestsLayer.clearLayers();
+    for (const f of data.features) {
+      const p = f.properties;
+      L.circleMarker(toLatLng(f.geometry.coordinates), { radius: 6, weight: 2, color: p.overdue ? "#b3261e" : "#fff",
+        fillColor: requestColours[p.state] || "#555", fillOpacity: 0.9, className: "request-point" })
+        .bindPopup(`<a href="${text(p.url)}">${text(p.number)}</a><br>${text(p.matter)}${p.reporters > 1 ? `<br>${p.reporters} 人次反映` : ""}`)
+        .addTo(requestsLayer);
+    }
+    document.getElementById("map").dataset.requests = String(data.total);
+  }
+  map.on("moveend overlayadd", () => loadRequests().catch(console.error));
   const levelUrl = (level) => `${config.areasUrl}?level=${level}&zoom=${map.getZoom()}`;
   const loads = [
     load(levelUrl("town"), overlays["乡镇/街道"]),

@@ -1,4 +1,4 @@
-"""`manage.py bench locate|cases`: benchmarks on large synthetic data that print figures; each
+"""`manage.py bench locate|cases|requests`: benchmarks on large synthetic data that print figures; each
 leaves the database as it found it (see the modules for how)."""
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,13 +8,14 @@ from geodata.bench import bench_locate
 from geodata.demo import COUNTY_CODE
 from geodata.models import Area
 from gridcase.cases.bench import bench_cases
+from gridcase.requests.bench import bench_requests
 
 
 class Command(BaseCommand):
     help = "基准测试：locate（点定位到网格）或 cases（百万案件下的规则扫描与案件列表）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("what", choices=["locate", "cases"])
+        parser.add_argument("what", choices=["locate", "cases", "requests"])
         parser.add_argument("--points", type=int, default=1_000_000)
         parser.add_argument("--sample", type=int, default=2_000, help="locate：逐点 ORM 查询的样本数")
         parser.add_argument("--seed", type=int, default=1)
@@ -30,6 +31,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 bench_locate(write=self.stdout.write, n=options["points"], sample=options["sample"], seed=options["seed"])
                 transaction.set_rollback(True)
+        elif options["what"] == "requests":
+            bench_requests(write=self.stdout.write, total=options["cases"], runs=options["requests"])
         else:
             bench_cases(write=self.stdout.write, total=options["cases"], open_cases=options["open"],
                         due=options["due"], requests=options["requests"])

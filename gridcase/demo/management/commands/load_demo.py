@@ -37,6 +37,7 @@ class Command(BaseCommand):
         self.load_hazards(options["cases"])
         if options["cases"] != "none":
             deliberation_demo.build(log=self.stdout.write)
+        self.load_requests(options["cases"])
 
     def load_cases(self, how: str, months: int, per_village_month: float):
         if how == "none":
@@ -64,3 +65,10 @@ class Command(BaseCommand):
             return
         count = hazard_demo.build(today=clock.now())
         self.stdout.write(f"演示隐患：{count} 条（各种状态，超期的已按规则上报）。")
+    def load_requests(self, how: str):
+        from gridcase.requests import demo as request_demo
+        from gridcase.requests.models import Request
+
+        if how == "none" or Request.objects.exists():
+            return
+        self.stdout.write(f"演示民情诉求：{request_demo.build()} 件")
