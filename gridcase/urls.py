@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("gridcase.accounts.urls")),
     path("cases/", include("gridcase.cases.urls")),
     path("rules/", include("gridcase.escalation.urls")),
+    path("patrols/", include("gridcase.patrols.urls")),
     path("", include("gridcase.notifications.urls")),
     path("api/geodata/", include("geodata.urls")),
     path("api/cases/points/", CasePoints.as_view(), name="case-points"),

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from gridcase.accounts.jurisdiction import covers_code, get_or_404, scope
+from gridcase.accounts.jurisdiction import covers_code, get_or_404, scope, within
 from gridcase.patrols import conf
 from gridcase.patrols.models import CheckPoint, Dispatch, Patrol, Status
 
@@ -50,10 +50,15 @@ def patrol_for_user(user, patrol_id) -> Patrol:
 
 def dispatch_for_user(user, dispatch_id) -> Dispatch:
     try:
-        return get_or_404(Dispatch.objects.select_related("worker", "dispatched_by"), user, "area_code",
-                          pk=int(dispatch_id))
+        dispatch_id = int(dispatch_id)
     except (TypeError, ValueError):
         raise Http404("No dispatch matches the given query.") from None
+    # The dispatched worker sees it too, though the incident may lie outside their grids.
+    found = Dispatch.objects.select_related("worker", "dispatched_by").filter(
+        within(user, "area_code") | Q(worker=user), pk=dispatch_id).first()
+    if found is None:
+        raise Http404("No dispatch matches the given query.")
+    return found
 
 
 def my_ongoing_patrols(*, user) -> QuerySet[Patrol]:
