@@ -116,7 +116,8 @@ class TrackPoint(models.Model):
     Dropped fixes are kept (flagged) so that a re-sent batch is still recognised as a duplicate."""
 
     id = models.BigAutoField(primary_key=True)
-    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="points")
+    # No index of its own: the unique (patrol, recorded_at) index serves every lookup by patrol.
+    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="points", db_index=False)
     recorded_at = models.DateTimeField(_("定位时间"))
     # No spatial index: fixes are only ever read per patrol and time, through the unique index below.
     location = models.PointField(_("位置"), srid=4326, spatial_index=False)

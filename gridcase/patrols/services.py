@@ -203,7 +203,10 @@ def _parse_time(value) -> datetime | None:
         # Epoch milliseconds, as navigator.geolocation gives them.
         return datetime.fromtimestamp(value / 1000, tz=UTC)
     if isinstance(value, str):
-        parsed = parse_datetime(value)
+        try:
+            parsed = datetime.fromisoformat(value)  # fast path; parse_datetime knows a few more shapes
+        except ValueError:
+            parsed = parse_datetime(value) if len(value) < 40 else None
         if parsed is not None and timezone.is_aware(parsed):
             return parsed
     return None
