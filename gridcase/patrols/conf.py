@@ -3,6 +3,8 @@
 
 from django.conf import settings
 
+from gridcase.lib.env import envint
+
 _DEFAULTS = {
     # A grid worker walks (1–1.5 m/s) or cycles / rides an e-bike (up to ~7 m/s, 25 km/h by law).
     # 15 m/s (54 km/h) between two consecutive kept fixes is not a patrol: it is a GPS jump.
@@ -23,6 +25,10 @@ _DEFAULTS = {
     "PATROL_POSITION_MAX_AGE_MIN": 120,
     # Dispatch: arrived when a kept fix lies within this distance of the incident.
     "PATROL_ARRIVAL_RADIUS_M": 50,
+    # The phone page: at most one fix per this many seconds, and an upload every so many seconds
+    # (sooner when 20 fixes wait). From the environment too, so that a test server can hurry them.
+    "PATROL_PHONE_MIN_GAP_S": envint("PATROL_PHONE_MIN_GAP_S", 5),
+    "PATROL_PHONE_UPLOAD_EVERY_S": envint("PATROL_PHONE_UPLOAD_EVERY_S", 30),
 }
 
 

@@ -16,7 +16,7 @@ from geodata.models import Area
 from geodata.selectors import LocationError, point_from_lonlat
 from gridcase.accounts.models import User
 from gridcase.lib import clock
-from gridcase.patrols import forms, selectors, services
+from gridcase.patrols import conf, forms, selectors, services
 from gridcase.patrols.models import TRANSITIONS, Status
 
 PAGE_SIZE = 25
@@ -117,7 +117,9 @@ def patrol_record(request, patrol_id):
     return render(request, "patrols/record.html", {
         "patrol": patrol, "finish_form": forms.VersionForm(initial={"version": patrol.version}),
         "config": {"uploadUrl": reverse("patrols:api-upload", args=[patrol.pk]), "patrol": patrol.pk,
-                   "ongoing": patrol.status == Status.ONGOING},
+                   "ongoing": patrol.status == Status.ONGOING,
+                   "minGapMs": conf.get("PATROL_PHONE_MIN_GAP_S") * 1000,
+                   "everyMs": conf.get("PATROL_PHONE_UPLOAD_EVERY_S") * 1000},
     })
 
 

@@ -8,8 +8,8 @@
   const key = `gridcase-patrol-${config.patrol}-queue`;
   const totalsKey = `gridcase-patrol-${config.patrol}-totals`;
   const BATCH = 200;
-  const EVERY_MS = 30000;
-  const MIN_GAP_MS = 5000; // at most one fix per 5 s: enough for a walk, easy on the battery
+  const EVERY_MS = config.everyMs || 30000;
+  const MIN_GAP_MS = config.minGapMs ?? 5000; // one fix per 5 s is enough for a walk, and easy on the battery
   const $ = (id) => document.getElementById(id);
 
   const load = (k, fallback) => { try { return JSON.parse(localStorage.getItem(k)) || fallback; } catch (e) { return fallback; } };
@@ -48,7 +48,7 @@
   }
 
   function record(position) {
-    if (position.timestamp - lastAt < MIN_GAP_MS) return;
+    if (position.timestamp - lastAt < MIN_GAP_MS || position.timestamp === lastAt) return;
     lastAt = position.timestamp;
     const c = position.coords;
     queue.push({ id: uuid(), t: position.timestamp, lon: c.longitude, lat: c.latitude, acc: c.accuracy });
