@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +85,14 @@ class Patrol(models.Model):
         return self.status in (Status.ONGOING, Status.FINISHED)
 
 
+EVENT_LABELS = {
+    "patrol.planned": _("安排巡逻"),
+    "patrol.started": _("开始巡逻"),
+    "patrol.finished": _("结束巡逻"),
+    "patrol.cancelled": _("取消巡逻"),
+}
+
+
 class PatrolEvent(models.Model):
     """What happened to a patrol and who did it (planned, started, finished, cancelled, uploaded)."""
 
@@ -104,6 +113,10 @@ class PatrolEvent(models.Model):
 
     def __str__(self):
         return f"{self.patrol_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.kind, self.kind))
 
 
 class DropReason(models.TextChoices):
@@ -143,7 +156,8 @@ class CheckPoint(models.Model):
                                  related_name="check_points")
     name = models.CharField(_("名称"), max_length=100)
     location = models.PointField(_("位置"), srid=4326)
-    radius_m = models.PositiveSmallIntegerField(_("打卡半径（米）"), default=30)
+    radius_m = models.PositiveSmallIntegerField(_("打卡半径（米）"), default=30,
+                                                validators=[MinValueValidator(5), MaxValueValidator(500)])
     area_code = models.CharField(_("区域代码"), max_length=15, editable=False,
                                  help_text=_("所属重点地区的区域代码，用于辖区过滤"))
     active = models.BooleanField(_("启用"), default=True)
