@@ -115,6 +115,9 @@ def patrol_create(*, actor, grid: Area, type: str = PatrolType.ROUTINE, workers:
         if worker.role != Role.GRID_WORKER or not worker.is_active or not (
                 worker.pk == actor.pk or (worker.area_id and covers_code(actor, worker.area.code))):
             raise PatrolError(_("%(who)s 不是您辖区内的网格员") % {"who": worker})
+        if not covers_code(worker, grid.code):
+            # Each worker must be able to open the patrol and upload to it: their grids are their jurisdiction.
+            raise PatrolError(_("%(who)s 不负责%(grid)s，不能参加该网格的巡逻") % {"who": worker, "grid": grid.name})
     if planned_start and planned_end and planned_end <= planned_start:
         raise PatrolError(_("计划结束时间必须晚于计划开始时间"))
     now = clock.now()

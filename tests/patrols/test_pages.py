@@ -44,12 +44,18 @@ def test_another_towns_users_get_404_for_every_page_and_api(login, patrol, outsi
 
 def test_a_worker_sees_only_the_patrols_of_their_grids(login, patrol, users, now):
     other_grid = users["cadre"].area.children.exclude(pk__in=users["worker"].grids.all()).first()
+    colleague = users["worker"].__class__.objects.create(username="同村网格员", role="grid_worker",
+                                                         area=users["cadre"].area)
+    colleague.grids.set([other_grid])
     with clock.travel(now):
-        theirs = services.patrol_create(actor=users["cadre"], grid=other_grid, workers=[users["worker"]])
+        theirs = services.patrol_create(actor=users["cadre"], grid=other_grid, workers=[colleague])
+        with pytest.raises(services.PatrolError, match="不负责"):
+            services.patrol_create(actor=users["cadre"], grid=other_grid, workers=[users["worker"]])
     client = login("worker")
-    # The worker was put on a patrol in a grid that is not theirs: the cadre's list shows it, theirs not.
+
     assert client.get(f"/patrols/{theirs.pk}/").status_code == 404
     assert client.get(f"/patrols/{patrol.pk}/").status_code == 200
+    assert f"/patrols/{theirs.pk}/" not in client.get("/patrols/").content.decode()
     assert f"/patrols/{theirs.pk}/" in login("cadre").get("/patrols/").content.decode()
 
 
