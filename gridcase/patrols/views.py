@@ -138,12 +138,15 @@ def measures(request):
     week = selectors.week_of(data.get("week") or timezone.localdate(clock.now()))
     area = Area.objects.filter(code=territory).defer("geom").first()
     per_grid = selectors.patrols_per_grid(territory=territory, week_start=week)
-    coverage = {row.code: row.share for row in selectors.grid_coverage(territory=territory, week_start=week)}
+    # Coverage is computed on request, grid by grid: up to a town (tens of grids) it is quick.
+    coverage_shown = len(territory) >= 9
+    coverage = ({row.code: row.share for row in selectors.grid_coverage(territory=territory, week_start=week)}
+                if coverage_shown else {})
     key_areas = selectors.key_area_compliance(territory=territory, week_start=week)
     met = sum(1 for k in key_areas if k.met)
     return render(request, "patrols/measures.html", {
         "form": form, "area": area, "week": week, "week_end": week + timedelta(days=6),
-        "grids": [(row, coverage.get(row.code, 0.0)) for row in per_grid],
+        "grids": [(row, coverage.get(row.code)) for row in per_grid], "coverage_shown": coverage_shown,
         "key_areas": key_areas, "key_met": met, "key_share": met / len(key_areas) if key_areas else None,
         "night": selectors.night_share(territory=territory, week_start=week),
         "response": selectors.response_times(territory=territory, week_start=week),
