@@ -9,6 +9,8 @@ const SHELL = [
   "{% static 'js/gcj02.js' %}",
   "{% static 'js/map.js' %}",
   "{% static 'js/outbox.js' %}",
+  "{% static 'js/patrols.js' %}",
+  "{% static 'js/patrols-map.js' %}",
   "{% static 'js/picker.js' %}",
   "{% static 'js/pin.js' %}",
   "{% static 'js/register-sw.js' %}",
