@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "gridcase.escalation",
     "gridcase.deliberation",
     "gridcase.requests",
+    "gridcase.patrols",
     "gridcase.demo",
     "gridcase.ops",
     "gridcase.api",

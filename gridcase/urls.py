@@ -12,6 +12,7 @@ urlpatterns = [
     path("deliberation/", include("gridcase.deliberation.urls")),
     path("public/", include("gridcase.deliberation.public_urls")),
     path("requests/", include("gridcase.requests.urls")),
+    path("patrols/", include("gridcase.patrols.urls")),
     path("", include("gridcase.notifications.urls")),
     path("api/v1/", include("gridcase.api.urls")),
     path("api/geodata/", include("geodata.urls")),

@@ -32,6 +32,7 @@ class RegisterForm(forms.Form):
     risk = forms.TypedChoiceField(label=_("风险等级"), choices=Risk.choices, coerce=int, initial=Risk.GENERAL)
     violence_risk = forms.BooleanField(label=_("有民转刑风险"), required=False)
     source = forms.ChoiceField(label=_("来源"), choices=Source.choices)
+    patrol = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the patrol it was found on
 
 
 class PartyForm(forms.Form):

@@ -117,6 +117,8 @@ class Case(models.Model):
                                       on_delete=models.PROTECT, related_name="recurrences")
     merged_into = models.ForeignKey("self", verbose_name=_("并入"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="merged_cases")
+    patrol = models.ForeignKey("patrols.Patrol", verbose_name=_("发现于巡逻"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="cases")
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geodata.selectors import LocationError, locate, locate_for_user
+from gridcase.accounts.jurisdiction import covers_code
 from gridcase.accounts.models import Role
 from gridcase.cases import permissions
 from gridcase.cases.models import (
@@ -163,8 +164,9 @@ REGISTRARS = {Role.GRID_WORKER, Role.MEDIATOR, Role.VILLAGE_CADRE, Role.TOWN_LEA
 def case_register(*, actor, title: str, category: Category, location: Point, narrative: str = "",
                   people_involved: int = 2, amount: Decimal | None = None, risk: int = Risk.GENERAL,
                   violence_risk: bool = False, source: str = Source.GRID_WORKER, parties: list[PartyInput] = (),
-                  client_id: uuid.UUID | None = None, recurrence_of: Case | None = None) -> Case:
+                  client_id: uuid.UUID | None = None, recurrence_of: Case | None = None, patrol=None) -> Case:
     """Log a new dispute at a point. The point must lie in a grid of the actor's jurisdiction.
+    `patrol`, if given, is the patrol during which it was found (it must be in the actor's jurisdiction).
 
     A repeat of the same `client_id` (a phone retrying) returns the case the first call created.
     """
@@ -174,6 +176,8 @@ def case_register(*, actor, title: str, category: Category, location: Point, nar
             return _same_submission(existing, actor)
     if actor is not None and actor.role not in REGISTRARS:
         raise NotAllowed(_("您的角色不能登记纠纷"))
+    if patrol is not None and actor is not None and not covers_code(actor, patrol.area_code):
+        raise CaseError(_("所选巡逻不在您的辖区内"))
     try:
         where = locate_for_user(user=actor, point=location) if actor is not None else locate(point=location)
     except LocationError as exc:
@@ -188,13 +192,15 @@ def case_register(*, actor, title: str, category: Category, location: Point, nar
                 source=source, location=location, grid=where.grid, area_code=where.grid.code,
                 village_code=where.village.code, town_code=where.town.code, county_code=where.county.code,
                 level=Level.VILLAGE, state=State.REGISTERED, registered_by=actor, registered_at=now,
-                recurrence_of=recurrence_of,
+                recurrence_of=recurrence_of, patrol=patrol,
             )
             for party in parties:
                 _add_party(case, party)
             data = {"number": case.number, "grid": where.grid.code, "category": category.name}
             if recurrence_of is not None:
                 data["recurrence_of"] = recurrence_of.number
+            if patrol is not None:
+                data["patrol"] = patrol.pk
             _log(case, actor=actor, kind="case.registered", from_state="", data=data, bump=False)
             _rules(case, evaluate=True)
     except IntegrityError:

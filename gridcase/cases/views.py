@@ -62,17 +62,18 @@ def bulk_assign(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_register(request):
-    form = forms.RegisterForm(request.POST or None)
+    form = forms.RegisterForm(request.POST or None, initial={"patrol": request.GET.get("patrol")})
     parties = forms.PartyFormSet(request.POST or None, prefix="party")
     if request.method == "POST" and form.is_valid() and parties.is_valid():
         data = form.cleaned_data
         try:
+            patrol = _patrol(request.user, data["patrol"])
             case = services.case_register(
                 actor=request.user, title=data["title"], category=data["category"], narrative=data["narrative"],
                 location=Point(data["lon"], data["lat"], srid=4326), people_involved=data["people_involved"],
                 amount=data["amount"], risk=data["risk"], violence_risk=data["violence_risk"], source=data["source"],
                 parties=[services.PartyInput(**p) for p in parties.cleaned_data if p.get("name")],
-                client_id=data["client_id"],
+                client_id=data["client_id"], patrol=patrol,
             )
         except services.CaseError as exc:
             form.add_error(None, str(exc))
@@ -80,6 +81,17 @@ def case_register(request):
             messages.success(request, _("已登记，编号 %(number)s") % {"number": case.number})
             return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/register.html", {"form": form, "parties": parties})
+
+
+def _patrol(user, patrol_id):
+    if not patrol_id:
+        return None
+    from gridcase.patrols.selectors import patrols_visible_to
+
+    patrol = patrols_visible_to(user=user).filter(pk=patrol_id).first()
+    if patrol is None:
+        raise services.CaseError(_("所选巡逻不存在或不在您的辖区内"))
+    return patrol
 
 
 @login_required

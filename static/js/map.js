@@ -171,6 +171,19 @@
     document.getElementById("map").dataset.requests = String(data.total);
   }
   map.on("moveend overlayadd", () => loadRequests().catch(console.error));
+  // Patrol layers (off by default, loaded when switched on): this week's tracks coloured by type,
+  // and key areas coloured by whether they had their patrols this week (green met, red not).
+  const patrolLayers = {
+    "巡逻轨迹（本周）": [config.patrolTracksUrl || "/patrols/api/tracks/", (f) => ({ color: f.properties.colour, weight: 3, opacity: 0.8 }),
+      (f) => `<a href="${f.properties.url}">${text(f.properties.type_label)}</a><br>${text(f.properties.grid)} · ${text(f.properties.distance_m)} 米`],
+    "重点地区达标（本周）": [config.patrolKeyAreasUrl || "/patrols/api/key-areas/", (f) => ({ color: f.properties.colour, weight: 2, fillColor: f.properties.colour, fillOpacity: 0.3 }),
+      (f) => `<strong>${text(f.properties.name)}</strong><br>本周巡逻 ${text(f.properties.patrols)} 次 / 要求 ${text(f.properties.required)} 次`],
+  };
+  for (const [name, [url, style, popup]] of Object.entries(patrolLayers)) {
+    const layer = L.geoJSON(null, { coordsToLatLng: toLatLng, style, onEachFeature: (f, l) => l.bindPopup(popup(f)) });
+    layer.on("add", () => load(name.startsWith("巡逻") ? `${url}?zoom=${map.getZoom()}` : url, layer).catch(console.error));
+    overlays[name] = layer;
+  }
   const levelUrl = (level) => `${config.areasUrl}?level=${level}&zoom=${map.getZoom()}`;
   const loads = [
     load(levelUrl("town"), overlays["乡镇/街道"]),

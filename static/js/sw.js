@@ -11,6 +11,8 @@ const SHELL = [
   "{% static 'js/map.js' %}",
   "{% static 'js/outbox.js' %}",
   "{% static 'js/page.js' %}",
+  "{% static 'js/patrols.js' %}",
+  "{% static 'js/patrols-map.js' %}",
   "{% static 'js/picker.js' %}",
   "{% static 'js/pin.js' %}",
   "{% static 'js/register-sw.js' %}",

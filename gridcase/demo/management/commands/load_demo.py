@@ -22,6 +22,9 @@ class Command(BaseCommand):
                             help="演示案件：交给 Celery worker 在后台逐月生成（默认）、立即生成，或不生成")
         parser.add_argument("--months", type=int, default=24)
         parser.add_argument("--per-village-month", type=float, default=20.0)
+        parser.add_argument("--patrols", choices=["auto", "now", "none"], default="auto",
+                            help="演示巡逻（打卡点与数周巡逻轨迹）：auto 随演示案件一起生成（--cases none 时不生成）")
+        parser.add_argument("--patrol-weeks", type=int, default=3)
 
     def handle(self, *args, **options):
         with transaction.atomic():
@@ -38,6 +41,10 @@ class Command(BaseCommand):
         if options["cases"] != "none":
             deliberation_demo.build(log=self.stdout.write)
         self.load_requests(options["cases"])
+        if options["patrols"] == "now" or (options["patrols"] == "auto" and options["cases"] != "none"):
+            from gridcase.patrols.demo import build_patrols
+
+            self.stdout.write(f"演示巡逻：{build_patrols(weeks=options['patrol_weeks'], log=self.stdout.write)} 次")
 
     def load_cases(self, how: str, months: int, per_village_month: float):
         if how == "none":

@@ -1,0 +1,33 @@
+// The patrol detail map: the kept track, dropped fixes in grey, check points (green: checked in,
+// red: missed) with their radius. WGS-84 data on a blank background (no basemap needed).
+(function () {
+  "use strict";
+  const element = document.getElementById("patrol-map");
+  const map = L.map(element, { attributionControl: false });
+  const text = (v) => { const s = document.createElement("span"); s.textContent = v == null ? "—" : String(v); return s.innerHTML; };
+
+  fetch(element.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then((r) => { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
+    .then((data) => {
+      const layers = L.featureGroup().addTo(map);
+      if (data.track) {
+        L.geoJSON(data.track, { style: { color: data.colour, weight: 4 }, className: "patrol-track" }).addTo(layers);
+      }
+      L.geoJSON(data.points, {
+        filter: (f) => f.properties.dropped,
+        pointToLayer: (f, at) => L.circleMarker(at, { radius: 4, color: "#888", fillOpacity: 0.6, className: "dropped-fix" })
+          .bindTooltip(`剔除：${f.properties.reason === "speed" ? "速度异常" : "精度过低"}`),
+      }).addTo(layers);
+      L.geoJSON(data.check_points, {
+        pointToLayer: (f, at) => L.circle(at, {
+          radius: f.properties.radius_m, color: f.properties.checked ? "#2c8a4b" : "#b3261e",
+          className: f.properties.checked ? "check-point checked" : "check-point",
+        }).bindPopup(`${text(f.properties.name)}<br>${f.properties.checked ? "已打卡" : "未打卡"}`),
+      }).addTo(layers);
+      const bounds = layers.getBounds();
+      if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 18 });
+      else map.setView([33.96, 118.3], 12);
+      element.dataset.loaded = "true";
+    })
+    .catch(() => { element.textContent = "轨迹加载失败，请刷新重试。"; });
+})();
