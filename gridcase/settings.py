@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "gridcase.notifications",
     "gridcase.cases",
     "gridcase.escalation",
+    "gridcase.dashboards",
     "gridcase.demo",
 ]
 

@@ -8,13 +8,14 @@ from geodata.bench import bench_locate
 from geodata.demo import COUNTY_CODE
 from geodata.models import Area
 from gridcase.cases.bench import bench_cases
+from gridcase.dashboards.bench import bench_dashboards
 
 
 class Command(BaseCommand):
-    help = "基准测试：locate（点定位到网格）或 cases（百万案件下的规则扫描与案件列表）。"
+    help = "基准测试：locate（点定位到网格）、cases（百万案件下的规则扫描与案件列表）或 dashboards（百万案件下的统计页面与热力图）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("what", choices=["locate", "cases"])
+        parser.add_argument("what", choices=["locate", "cases", "dashboards"])
         parser.add_argument("--points", type=int, default=1_000_000)
         parser.add_argument("--sample", type=int, default=2_000, help="locate：逐点 ORM 查询的样本数")
         parser.add_argument("--seed", type=int, default=1)
@@ -22,6 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--open", type=int, default=100_000)
         parser.add_argument("--due", type=int, default=1_000)
         parser.add_argument("--requests", type=int, default=40)
+        parser.add_argument("--keep", action="store_true", help="dashboards：保留合成数据供下次 --reuse")
+        parser.add_argument("--reuse", action="store_true", help="dashboards：复用已有的合成数据（结束时清除）")
 
     def handle(self, *args, **options):
         if not Area.objects.filter(code=COUNTY_CODE).exists():
@@ -30,6 +33,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 bench_locate(write=self.stdout.write, n=options["points"], sample=options["sample"], seed=options["seed"])
                 transaction.set_rollback(True)
+        elif options["what"] == "dashboards":
+            bench_dashboards(write=self.stdout.write, total=options["cases"], requests=options["requests"],
+                             keep=options["keep"], reuse=options["reuse"])
         else:
             bench_cases(write=self.stdout.write, total=options["cases"], open_cases=options["open"],
                         due=options["due"], requests=options["requests"])
