@@ -9,6 +9,7 @@ custom dates, a grid, filters by source or level — is computed live from the e
 same SQL (`measures.cases.live`), which the tests compare with the rollup.
 """
 
+import time
 from datetime import date
 
 from django.conf import settings
@@ -42,6 +43,8 @@ def refresh(*, since: date | None = None) -> int:
             written += cursor.rowcount
         cursor.execute("DELETE FROM dashboards_measuremonth WHERE num = 0 AND den = 0")
         RollupState.objects.update_or_create(pk=1, defaults={"refreshed_at": clock.now(), "since": since or date(1900, 1, 1)})
+    transaction.on_commit(forget)
+    forget()
     return written
 
 
@@ -49,9 +52,24 @@ def refresh_recent() -> int:
     return refresh(since=_add_months(clock.now().date().replace(day=1), -(REFRESH_MONTHS - 1)))
 
 
+_memo: dict[str, tuple[float, object]] = {}
+MEMO_SECONDS = 5
+
+
 def last_refresh():
+    """When the rollup was last rebuilt (None: never, so read the event log); remembered for a
+    few seconds because one page asks many times."""
+    seen = _memo.get("state")
+    if seen is not None and time.monotonic() - seen[0] < MEMO_SECONDS:
+        return seen[1]
     state = RollupState.objects.filter(pk=1).first()
-    return state.refreshed_at if state else None
+    refreshed = state.refreshed_at if state else None
+    _memo["state"] = (time.monotonic(), refreshed)
+    return refreshed
+
+
+def forget() -> None:
+    _memo.clear()
 
 
 def can_answer(*, code: str, periods: list[Period], filters: Filters, child_length: int | None) -> bool:

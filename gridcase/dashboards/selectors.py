@@ -88,9 +88,12 @@ def cards(*, area: Area, period: Period, filters: Filters) -> list[Card]:
     return result
 
 
-def trend(*, area: Area, period: Period, filters: Filters, target) -> dict:
+def trend(*, area: Area, period: Period, filters: Filters, target, success: list[Figure] | None = None) -> dict:
+    """The success rate and outcome counts of the last 12 months (`success`: that series, if the
+    caller already has it)."""
     months = last_months(period.months()[-1], SPARK_MONTHS)
-    success = registry.series(["success"], code=area.code, periods=months, filters=filters)["success"]
+    if success is None:
+        success = registry.series(["success"], code=area.code, periods=months, filters=filters)["success"]
     settled = [f.num for f in success]
     not_settled = [f.den - f.num for f in success]
     labels = [f"{m.start.month}月" for m in months]
@@ -104,7 +107,7 @@ def children(area: Area) -> list[Area]:
     return list(Area.objects.filter(level=level, code__startswith=area.code).defer("geom").order_by("code"))
 
 
-def ranking(*, area: Area, period: Period, filters: Filters) -> list[dict]:
+def ranking(*, area: Area, period: Period, filters: Filters, target=None) -> list[dict]:
     """Children by success rate (ties by volume), each with its panel shares and whether it misses
     its success target."""
     kids = children(area)
@@ -113,7 +116,8 @@ def ranking(*, area: Area, period: Period, filters: Filters) -> list[dict]:
     length = CODE_LENGTH[kids[0].level]
     keys = ["success", "volume", "village", "local"]
     figures = registry.children(keys, code=area.code, child_length=length, period=period, filters=filters)
-    target = targets_for(code=area.code).get("success")
+    if target is None:
+        target = targets_for(code=area.code).get("success")
     rows = []
     for child in kids:
         f = {key: figures[key].get(child.code, Figure(0, 0, MEASURES[key].unit)) for key in keys}

@@ -51,8 +51,9 @@ def _render(request, area):
     for card in cards:
         card.links = {part: drill_url(code=area.code, key=card.measure.key, part=part, period=period, filters=filters)
                       for part in card.measure.case_sets}
-    target = next((c.target for c in cards if c.measure.key == "success"), None)
-    ranking = selectors.ranking(area=area, period=period, filters=filters)
+    success = next(c for c in cards if c.measure.key == "success")
+    target = success.target
+    ranking = selectors.ranking(area=area, period=period, filters=filters, target=target)
     for row in ranking:
         row["links"] = {key: drill_url(code=row["area"].code, key=key, part="den", period=period, filters=filters)
                         for key in ("success", "volume")}
@@ -61,7 +62,7 @@ def _render(request, area):
     query = request.GET.urlencode()
     return render(request, "dashboards/dashboard.html", {
         "area": area, "form": form, "period": period, "filters": filters, "cards": cards,
-        "trend": selectors.trend(area=area, period=period, filters=filters, target=target),
+        "trend": selectors.trend(area=area, period=period, filters=filters, target=target, success=success.series),
         "success_target": target, "ranking": ranking, "child_level": selectors.CHILD_LEVEL[area.level],
         "overdue": overdue, "overdue_total": overdue_total, "escalated": escalated, "escalated_total": escalated_total,
         "breadcrumbs": selectors.breadcrumbs(request.user, area), "query": query,

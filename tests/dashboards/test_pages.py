@@ -76,3 +76,11 @@ def test_monthly_report_pdf_of_a_town(october, login):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "调解成功率" in text and "古河村" in text and "案件D" in text
     assert login("leader").get(f"/dashboard/{GUHE}/report.pdf").status_code == 404
+
+
+def test_the_export_and_target_pages_render(login):
+    client = login("admin")
+    assert "矛盾纠纷排查调处台账" in client.get("/dashboard/exports/").content.decode()
+    assert "调解成功率" in client.get(f"/dashboard/{TUYUAN[:6]}/targets/").content.decode()
+    county = client.get("/dashboard/")
+    assert county.status_code == 200 and county.context["child_level"] == "town"
