@@ -63,7 +63,8 @@ class Choropleth(APIView):
         except MapRequestError as exc:
             raise ValidationError({"detail": str(exc)}) from None
         filters = DashboardFilterForm(request.query_params).filters()
-        return Response(maps.choropleth(area=area, measure=measure, period=_period(request), filters=filters, zoom=zoom))
+        text = maps.choropleth(area=area, measure=measure, period=_period(request), filters=filters, zoom=zoom)
+        return HttpResponse(text, content_type="application/json")
 
 
 class HotSpots(APIView):

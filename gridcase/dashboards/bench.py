@@ -21,6 +21,7 @@ from gridcase.accounts.models import User
 from gridcase.cases.bench import remove_bench_cases
 from gridcase.cases.models import Case, Category
 from gridcase.dashboards import rollup
+from gridcase.dashboards.measures.cases import SQL
 from gridcase.dashboards.models import MeasureMonth, RollupState
 from gridcase.lib import clock
 from gridcase.lib.bench import percentiles, timed
@@ -80,6 +81,9 @@ def bench_dashboards(*, write, total: int, requests: int, keep: bool = False, re
     try:
         if reuse and existing:
             write(f"dashboards: reusing {existing:,} synthetic cases")
+            if set(SQL) - set(MeasureMonth.objects.values_list("measure", flat=True).distinct()):
+                rows, seconds = timed(rollup.refresh)  # a measure was added since the build
+                write(f"  rollup rebuilt from the event log        {seconds:8.1f} s  ({rows:,} rows)")
         else:
             remove_bench_cases()
             _build(write=write, total=total)

@@ -9,6 +9,8 @@ so a box drawn over another town returns nothing from there.
 import json
 import math
 
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import BigIntegerField, Count, Sum
 from django.db.models.expressions import RawSQL
@@ -102,30 +104,49 @@ def _square(cell: int, size: int, count: int) -> dict:
 CHOROPLETH_MEASURES = ("success", "volume", "per_1000")
 
 
-def choropleth(*, area: Area, measure: str, period: Period, filters=registry.NO_FILTERS, zoom: int = 12) -> dict:
-    """A measure per child area (villages of a town or county, grids of a village) as GeoJSON with
+def choropleth(*, area: Area, measure: str, period: Period, filters=registry.NO_FILTERS, zoom: int = 12) -> str:
+    """A measure per child area (villages of a town or county, grids of a village) as GeoJSON text,
     outlines simplified to half a pixel at `zoom`. `per_1000` is cases registered per 1,000
     households (the grids' household counts)."""
     level = Level.GRID if area.level == Level.VILLAGE else Level.VILLAGE
     length = 15 if level == Level.GRID else 12
     key = "volume" if measure == "per_1000" else measure
     figures = registry.children([key], code=area.code, child_length=length, period=period, filters=filters)[key]
-    children = (Area.objects.filter(level=level, code__startswith=area.code).defer("geom")
-                .annotate(shape=SimplifyPreserveTopology("geom", degrees_per_pixel(zoom) / 2)))
     households = _households(area.code, level)
-    features = []
-    for child in children:
-        figure = figures.get(child.code, registry.Figure(0, 0, registry.MEASURES[key].unit))
+    features, values = [], []
+    for code, name, shape in outlines(code=area.code, level=level, zoom=zoom):
+        figure = figures.get(code, registry.Figure(0, 0, registry.MEASURES[key].unit))
         value = figure.value
         if measure == "per_1000":
-            homes = households.get(child.code) or 0
-            value = round(1000 * figure.num / homes, 2) if homes else None
-        features.append({"type": "Feature", "id": child.code, "geometry": _geojson(child.shape),
-                         "properties": {"name": child.name, "value": None if value is None else round(value, 2),
-                                        "num": figure.num, "den": figure.den, "households": households.get(child.code)}})
-    values = [f["properties"]["value"] for f in features if f["properties"]["value"] is not None]
-    return {"type": "FeatureCollection", "measure": measure, "min": min(values, default=None),
-            "max": max(values, default=None), "features": features}
+            homes = households.get(code) or 0
+            value = 1000 * figure.num / homes if homes else None
+        value = None if value is None else round(value, 2)
+        if value is not None:
+            values.append(value)
+        properties = {"name": name, "value": value, "num": figure.num, "den": figure.den,
+                      "households": households.get(code)}
+        features.append(f'{{"type":"Feature","id":"{code}","geometry":{shape},'
+                        f'"properties":{json.dumps(properties, ensure_ascii=False)}}}')
+    head = json.dumps({"type": "FeatureCollection", "measure": measure, "min": min(values, default=None),
+                       "max": max(values, default=None)})
+    return head[:-1] + ',"features":[' + ",".join(features) + "]}"
+
+
+OUTLINE_SECONDS = 600
+
+
+def outlines(*, code: str, level: str, zoom: int) -> list[tuple[str, str, str]]:
+    """(code, name, simplified GeoJSON) of the areas of `level` under `code`, kept in the cache for
+    a few minutes: outlines change only by an import, and simplifying a county's villages costs
+    more than the rest of the request."""
+    key = f"dashboards:outlines:{level}:{code}:{zoom}"
+    rows = cache.get(key)
+    if rows is None:
+        shape = AsGeoJSON(SimplifyPreserveTopology("geom", degrees_per_pixel(zoom) / 2), precision=6)
+        rows = list(Area.objects.filter(level=level, code__startswith=code).order_by("code")
+                    .annotate(shape=shape).values_list("code", "name", "shape"))
+        cache.set(key, rows, OUTLINE_SECONDS)
+    return rows
 
 
 def _households(code: str, level: str) -> dict[str, int]:
@@ -134,10 +155,6 @@ def _households(code: str, level: str) -> dict[str, int]:
         return dict(grids.values_list("code", "households"))
     rows = grids.annotate(village=RawSQL("left(code, 12)", ())).values("village").annotate(n=Sum("households"))
     return {row["village"]: row["n"] for row in rows}
-
-
-def _geojson(geom) -> dict:
-    return json.loads(geom.geojson)
 
 
 def hot_spots(*, user, area: Area, period: Period, metres: int = 100, min_cases: int = 3, limit: int = 20) -> list[dict]:

@@ -12,6 +12,7 @@ from gridcase.cases.models import OPEN_STATES, Case, CaseEvent
 from gridcase.cases.selectors import cases_visible_to
 from gridcase.dashboards import charts
 from gridcase.dashboards.measures import registry
+from gridcase.dashboards.measures.cases import COLUMN_FOR_LENGTH
 from gridcase.dashboards.measures.registry import MEASURES, Figure, Filters
 from gridcase.dashboards.periods import Period, last_months
 from gridcase.dashboards.targets import targets_for
@@ -20,9 +21,10 @@ from gridcase.lib import clock
 DASHBOARD_ROLES = {Role.COUNTY_ADMIN, Role.TOWN_LEADER, Role.VILLAGE_CADRE}
 CHILD_LEVEL = {Level.COUNTY: Level.TOWN, Level.TOWN: Level.VILLAGE, Level.VILLAGE: Level.GRID}
 CODE_LENGTH = {Level.COUNTY: 6, Level.TOWN: 9, Level.VILLAGE: 12, Level.GRID: 15}
-KPI_KEYS = ["success", "local", "village", "on_time", "satisfaction", "recurrence", "criminal", "volume"]
+KPI_KEYS = ["success", "local", "village", "on_time", "satisfaction", "recurrence", "criminal", "volume", "escalated"]
 SPARK_MONTHS = 12
 LIST_LIMIT = 20
+COUNT_CAP = 1000
 
 
 def home_area(user) -> Area:
@@ -32,6 +34,9 @@ def home_area(user) -> Area:
         return Area.objects.filter(level=Level.COUNTY).order_by("code").first() or _no_dashboard()
     if user.role not in DASHBOARD_ROLES or user.area_id is None:
         _no_dashboard()
+    if "area" not in user._state.fields_cache:
+        # Without its polygon: every jurisdiction check reads user.area, and a county outline is big.
+        user.area = Area.objects.defer("geom").get(pk=user.area_id)
     return user.area
 
 
@@ -140,7 +145,9 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def _territory_cases(user, area: Area, filters: Filters):
-    cases = cases_visible_to(user=user).filter(area_code__startswith=area.code)
+    # An equality on the code column of the area's level (as cases_visible_to does), not a prefix:
+    # the planner estimates it right and the lists come from the (code, …) indexes.
+    cases = cases_visible_to(user=user).filter(**{COLUMN_FOR_LENGTH[len(area.code)]: area.code})
     if filters.category:
         cases = cases.filter(category_id=filters.category)
     if filters.source:
@@ -151,18 +158,26 @@ def _territory_cases(user, area: Area, filters: Filters):
 
 
 def overdue(*, user, area: Area, filters: Filters) -> tuple[list[Case], int]:
+    """The most overdue open cases, and how many are overdue, counted up to COUNT_CAP (a page
+    says "1000+" rather than visit every open case of a county to count them)."""
     cases = (_territory_cases(user, area, filters).filter(state__in=OPEN_STATES, deadline__lt=clock.now())
              .select_related("category", "grid").defer("grid__geom").order_by("deadline"))
-    return list(cases[:LIST_LIMIT]), cases.count()
+    return list(cases[:LIST_LIMIT]), cases.values("pk")[:COUNT_CAP + 1].count()
 
 
 def escalated(*, user, area: Area, period: Period, filters: Filters) -> tuple[list[Case], int]:
-    """Cases escalated in the period (latest first), whatever happened to them since."""
+    """Cases escalated in the period, most recent escalation first (whatever happened since), and
+    how many escalations there were (the `escalated` measure, from the rollup when it can)."""
     start, end = period.bounds()
-    events = CaseEvent.objects.filter(kind="case.escalated", at__gte=start, at__lt=end)
-    cases = (_territory_cases(user, area, filters).filter(pk__in=events.values("case_id"))
-             .select_related("category", "grid").defer("grid__geom"))
-    return list(cases.order_by("-registered_at")[:LIST_LIMIT]), cases.count()
+    # Walk the period's escalations newest first (the (kind, at) index) and keep those of the
+    # territory: stops after LIST_LIMIT, never reads the territory's every case.
+    events = (CaseEvent.objects.filter(kind="case.escalated", at__gte=start, at__lt=end,
+                                       case__in=_territory_cases(user, area, filters))
+              .order_by("-at").values_list("case_id", flat=True))
+    ids = list(dict.fromkeys(events[:LIST_LIMIT]))  # a case escalated twice in the period shows once
+    cases = Case.objects.filter(pk__in=ids).select_related("category", "grid").defer("grid__geom").in_bulk()
+    total = registry.figures(["escalated"], code=area.code, period=period, filters=filters)["escalated"].num
+    return [cases[pk] for pk in ids if pk in cases], total
 
 
 def breadcrumbs(user, area: Area) -> list[Area]:

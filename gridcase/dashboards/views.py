@@ -78,9 +78,11 @@ def _render(request, area):
 
 
 def area_extent(area):
+    from django.contrib.gis.db.models import Extent
+
     from geodata.models import Area
 
-    return Area.objects.filter(pk=area.pk).values_list("geom", flat=True).first().extent
+    return Area.objects.filter(pk=area.pk).aggregate(box=Extent("geom"))["box"]
 
 
 @login_required

@@ -208,5 +208,13 @@ def registered(code: str, period: Period, filters: Filters = NO_FILTERS) -> Figu
     return _one("volume", code, period, filters)
 
 
+@case_measure(
+    key="escalated", label=_("上报件数"), unit="件", direction=NEUTRAL, where="e.kind = 'case.escalated'", num="1",
+    definition=_("期内上报到上一级（村→乡镇、乡镇→县）的次数，含规则自动上报；同一案件两次上报计两次。"))
+def escalations(code: str, period: Period, filters: Filters = NO_FILTERS) -> Figure:
+    """Escalations to the next level in the period."""
+    return _one("escalated", code, period, filters)
+
+
 CASE_KEYS = list(SQL)
 TZ = settings.TIME_ZONE
