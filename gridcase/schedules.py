@@ -12,5 +12,6 @@ CELERY_BEAT_SCHEDULE = {
     "deliberation-sweep": {"task": "gridcase.deliberation.tasks.sweep", "schedule": 300},
     # Requests use a plain beat task until the rules engine handles kinds other than cases.
     "requests-remind-deadlines": {"task": "gridcase.requests.tasks.remind_deadlines", "schedule": 600},
+    "dashboards-refresh-rollup": {"task": "gridcase.dashboards.tasks.refresh_rollup", "schedule": 600},
     "notifications-requeue-stale": {"task": "gridcase.notifications.tasks.requeue_stale_deliveries", "schedule": 600},
 }

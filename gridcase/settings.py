@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "gridcase.deliberation",
     "gridcase.requests",
     "gridcase.patrols",
+    "gridcase.dashboards",
     "gridcase.demo",
     "gridcase.ops",
     "gridcase.api",

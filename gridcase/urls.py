@@ -18,6 +18,8 @@ urlpatterns = [
     path("api/geodata/", include("geodata.urls")),
     path("api/cases/points/", CasePoints.as_view(), name="case-points"),
     path("api/cases/nearby/", NearbyCases.as_view(), name="case-nearby"),
+    path("dashboard/", include("gridcase.dashboards.urls")),
+    path("api/dashboards/", include("gridcase.dashboards.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -144,10 +144,21 @@ class FilterForm(forms.Form):
     category = forms.ModelChoiceField(label=_("类型"), queryset=Category.objects.all(), required=False,
                                       empty_label=_("全部"))
     grid = forms.CharField(label=_("网格代码"), required=False, max_length=15)
+    source = forms.ChoiceField(label=_("来源"), choices=[("", _("全部"))] + Source.choices, required=False)
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
     queue = forms.ChoiceField(label=_("待办"), choices=[("", _("全部"))] + [(k, v[0]) for k, v in QUEUES.items()],
                               required=False, widget=forms.HiddenInput)
     order = forms.ChoiceField(label=_("排序"), choices=[("", _("最新登记")), ("deadline", _("期限最近"))], required=False)
+    # "The cases behind this figure": a named set (selectors.CASE_SETS) over a period [start, end).
+    basis = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    start = forms.DateField(required=False, widget=forms.HiddenInput)
+    end = forms.DateField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("basis") and not (data.get("start") and data.get("end")):
+            raise forms.ValidationError(_("统计口径筛选需要起止日期"))
+        return data
 
 
 HANDLER_ROLES_FOR_ASSIGN = [Role.MEDIATOR, Role.VILLAGE_CADRE, Role.TOWN_LEADER, Role.COUNTY_ADMIN]

@@ -1,5 +1,6 @@
 import math
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.gis.db.models import Collect
@@ -33,8 +34,15 @@ def cases_visible_to(*, user) -> QuerySet[Case]:
     return Case.objects.filter(q)
 
 
+# Named sets of cases that other apps define, so that a figure can link to the list of cases behind
+# it (`?basis=<name>&start=…&end=…`): name → function(start, end) returning an expression usable in
+# `pk__in`. The dashboards register one per measure and part (gridcase.dashboards.apps).
+CASE_SETS: dict[str, Callable[[date, date], object]] = {}
+
+
 def case_list(*, user, q: str = "", state: str = "", level: str = "", category=None, grid: str = "",
-              overdue: bool = False, queue: str = "", order: str = "") -> QuerySet[Case]:
+              overdue: bool = False, queue: str = "", order: str = "", source: str = "", basis: str = "",
+              start: date | None = None, end: date | None = None) -> QuerySet[Case]:
     """The case list, filtered; newest first, or soonest deadline first."""
     # The grid is shown by name only: leave its polygon in the database.
     cases = cases_visible_to(user=user).select_related("category", "grid").defer("grid__geom")
@@ -46,6 +54,11 @@ def case_list(*, user, q: str = "", state: str = "", level: str = "", category=N
         cases = cases.filter(category=category)
     if grid:
         cases = cases.filter(area_code__startswith=grid)
+    if source:
+        cases = cases.filter(source=source)
+    if basis:
+        cases = cases.filter(pk__in=CASE_SETS[basis](start, end)) if basis in CASE_SETS and start and end \
+            else cases.none()
     if overdue:
         cases = cases.filter(state__in=OPEN_STATES, deadline__lt=clock.now())
     if queue in QUEUES:

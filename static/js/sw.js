@@ -7,6 +7,9 @@
 const SHELL = [
   "{% static 'css/app.css' %}",
   "{% static 'js/deliberation-place.js' %}",
+  "{% static 'css/dashboards.css' %}",
+  "{% static 'js/dashboards.js' %}",
+  "{% static 'js/dashboards-exports.js' %}",
   "{% static 'js/gcj02.js' %}",
   "{% static 'js/map.js' %}",
   "{% static 'js/outbox.js' %}",

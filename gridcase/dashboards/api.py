@@ -1,0 +1,75 @@
+"""Map layers for the dashboards: heat bins, choropleth, hot spots — JSON, within the jurisdiction."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from geodata.maps import MapRequestError, parse_bbox, parse_zoom
+from gridcase.dashboards import maps, periods, selectors
+from gridcase.dashboards.forms import DashboardFilterForm
+from gridcase.lib import clock
+
+
+def _period(request):
+    try:
+        return periods.parse(request.query_params, clock.now().date())
+    except periods.PeriodError as exc:
+        raise ValidationError({"period": str(exc)}) from None
+
+
+def _check_role(request):
+    selectors.home_area(request.user)  # PermissionDenied (403) for roles without a dashboard
+
+
+@require_GET
+def heat_map(request):
+    """?bbox=w,s,e,n&zoom=z[&period=…&start=…&end=…][&category=id] → GeoJSON squares with counts.
+
+    A plain view rather than DRF: it is the hottest endpoint, and PostGIS writes its JSON."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": "请先登录"}, status=403)
+    try:
+        selectors.home_area(request.user)
+    except PermissionDenied as exc:
+        return JsonResponse({"detail": str(exc)}, status=403)
+    params = request.GET
+    try:
+        bbox, zoom = parse_bbox(params.get("bbox")), parse_zoom(params.get("zoom"))
+        period = periods.parse(params, clock.now().date())
+    except (MapRequestError, periods.PeriodError) as exc:
+        return JsonResponse({"detail": str(exc)}, status=400)
+    category = params.get("category") or ""
+    if bbox is None or zoom is None or not (category.isdigit() or not category):
+        return JsonResponse({"detail": "需要 bbox 和 zoom 参数；类型应为编号"}, status=400)
+    text = maps.heat_geojson(user=request.user, bbox=bbox, zoom=zoom, period=period,
+                             category=int(category) if category else None)
+    return HttpResponse(text, content_type="application/json")
+
+
+class Choropleth(APIView):
+    """?code=<area>&measure=success|volume|per_1000[&zoom=z&period…] → children with values."""
+
+    def get(self, request):
+        _check_role(request)
+        measure = request.query_params.get("measure", "success")
+        if measure not in maps.CHOROPLETH_MEASURES:
+            raise ValidationError({"measure": f"指标应为 {', '.join(maps.CHOROPLETH_MEASURES)} 之一"})
+        area = selectors.area_for(request.user, request.query_params.get("code") or selectors.home_area(request.user).code)
+        try:
+            zoom = parse_zoom(request.query_params.get("zoom")) or 12
+        except MapRequestError as exc:
+            raise ValidationError({"detail": str(exc)}) from None
+        filters = DashboardFilterForm(request.query_params).filters()
+        text = maps.choropleth(area=area, measure=measure, period=_period(request), filters=filters, zoom=zoom)
+        return HttpResponse(text, content_type="application/json")
+
+
+class HotSpots(APIView):
+    def get(self, request):
+        _check_role(request)
+        area = selectors.area_for(request.user, request.query_params.get("code") or selectors.home_area(request.user).code)
+        spots = maps.hot_spots(user=request.user, area=area, period=_period(request))
+        return Response({"spots": [dict(s, first=s["first"].isoformat(), last=s["last"].isoformat()) for s in spots]})

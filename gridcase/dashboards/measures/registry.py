@@ -1,0 +1,166 @@
+"""The measures the dashboards show, by key. A measure is a function of (territory code, period,
+filters) returning a `Figure` (numerator, denominator, value), with its definition text (shown next
+to the figure), unit, direction and default target. The mediation measures are in `cases.py`.
+
+Another app adds its measures in a module `<app>/measures.py` (found by DashboardsConfig.ready):
+
+    from gridcase.dashboards.measures.registry import Figure, Measure, register
+
+    def patrol_compliance(code: str, period, filters) -> Figure:
+        '''Key areas under `code` with ≥ N patrols in every week of the period ÷ key areas.'''
+        ...
+        return Figure(num=met, den=key_areas, unit="%")
+
+    register(Measure(key="patrol_compliance", label=_("重点地区巡逻达标率"), unit="%", direction=HIGHER,
+                     default_target=Decimal(100), definition=_("…"), compute=patrol_compliance,
+                     section="patrols"))
+
+Such a measure gets a KPI card, a sparkline, a ranking of children, a target editable per county and
+town and the green/amber/red colour with no change here; the default `SimpleProvider` calls the
+function once per territory and period. A family of measures that can answer many at once (as the
+case measures do from their rollup) supplies its own provider.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Protocol
+
+HIGHER, LOWER, NEUTRAL = "higher", "lower", ""
+
+
+@dataclass(frozen=True)
+class Filters:
+    category: int | None = None
+    source: str = ""
+    level: str = ""
+
+    def query(self) -> str:
+        parts = [f"category={self.category}" if self.category else "", f"source={self.source}" if self.source else "",
+                 f"level={self.level}" if self.level else ""]
+        return "&".join(p for p in parts if p)
+
+
+NO_FILTERS = Filters()
+
+
+@dataclass(frozen=True)
+class Figure:
+    num: int
+    den: int
+    unit: str = "%"
+
+    @property
+    def value(self) -> float | None:
+        """A percentage for rates (None when nothing was counted), the numerator for counts."""
+        if self.unit != "%":
+            return float(self.num)
+        return 100.0 * self.num / self.den if self.den else None
+
+
+class Provider(Protocol):
+    def figures(self, keys: list[str], *, code: str, period, filters: Filters) -> dict[str, Figure]: ...
+
+    def children(self, keys: list[str], *, code: str, child_length: int, period,
+                 filters: Filters) -> dict[str, dict[str, Figure]]: ...
+
+    def series(self, keys: list[str], *, code: str, periods: list, filters: Filters) -> dict[str, list[Figure]]: ...
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    definition: str
+    unit: str  # "%" or "件"
+    direction: str  # HIGHER / LOWER is better, or NEUTRAL (no colour)
+    default_target: Decimal | None
+    compute: Callable[..., Figure]  # (code, period, filters) -> Figure
+    section: str = "cases"
+    # How far below (above, for LOWER) the target is still amber rather than red.
+    amber_margin: Decimal = Decimal(5)
+    provider: Provider | None = field(default=None, compare=False)
+    # Named case sets for the list behind the figure: {"num": name, "den": name} (cases.selectors.CASE_SETS).
+    case_sets: dict[str, Callable] = field(default_factory=dict, compare=False)
+
+
+class SimpleProvider:
+    """Calls each measure's function once per territory (what a measure without a batch path gets)."""
+
+    def figures(self, keys, *, code, period, filters):
+        return {key: MEASURES[key].compute(code, period, filters) for key in keys}
+
+    def children(self, keys, *, code, child_length, period, filters):
+        from geodata.models import Area
+
+        children = Area.objects.filter(code__startswith=code, code__regex=rf"^\d{{{child_length}}}$")
+        codes = list(children.values_list("code", flat=True))
+        return {key: {child: MEASURES[key].compute(child, period, filters) for child in codes} for key in keys}
+
+    def series(self, keys, *, code, periods, filters):
+        return {key: [MEASURES[key].compute(code, period, filters) for period in periods] for key in keys}
+
+
+MEASURES: dict[str, Measure] = {}
+_SIMPLE = SimpleProvider()
+
+
+def register(measure: Measure) -> Measure:
+    if measure.key in MEASURES and MEASURES[measure.key] != measure:
+        raise ValueError(f"measure {measure.key!r} registered twice")
+    MEASURES[measure.key] = measure
+    return measure
+
+
+def provider_of(measure: Measure) -> Provider:
+    return measure.provider or _SIMPLE
+
+
+def by_provider(keys: list[str]) -> dict[Provider, list[str]]:
+    groups: dict = {}
+    for key in keys:
+        groups.setdefault(provider_of(MEASURES[key]), []).append(key)
+    return groups
+
+
+def figures(keys: list[str], *, code: str, period, filters: Filters = NO_FILTERS) -> dict[str, Figure]:
+    result = {}
+    for provider, group in by_provider(keys).items():
+        result.update(provider.figures(group, code=code, period=period, filters=filters))
+    return result
+
+
+def children(keys: list[str], *, code: str, child_length: int, period,
+             filters: Filters = NO_FILTERS) -> dict[str, dict[str, Figure]]:
+    result = {}
+    for provider, group in by_provider(keys).items():
+        result.update(provider.children(group, code=code, child_length=child_length, period=period, filters=filters))
+    return result
+
+
+def series(keys: list[str], *, code: str, periods: list, filters: Filters = NO_FILTERS) -> dict[str, list[Figure]]:
+    """Each measure over consecutive periods (the sparklines and the trend), oldest first."""
+    result = {}
+    for provider, group in by_provider(keys).items():
+        result.update(provider.series(group, code=code, periods=periods, filters=filters))
+    return result
+
+
+def rag(measure: Measure, value: float | None, target: Decimal | None) -> str:
+    """green: meets the target; amber: misses it by at most `amber_margin` (percentage points for
+    rates, cases for counts); red: misses it by more; "" when there is no target or no value."""
+    if value is None or target is None or measure.direction == NEUTRAL:
+        return ""
+    gap = float(target) - value if measure.direction == HIGHER else value - float(target)
+    if gap <= 0:
+        return "green"
+    return "amber" if gap <= float(measure.amber_margin) else "red"
+
+
+def link_case_sets() -> None:
+    """Let the case list show the cases behind each figure (cases.selectors.CASE_SETS)."""
+    from gridcase.cases.selectors import CASE_SETS
+
+    for measure in MEASURES.values():
+        for part, case_set in measure.case_sets.items():
+            CASE_SETS[f"{measure.key}.{part}"] = case_set

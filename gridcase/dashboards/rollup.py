@@ -1,0 +1,119 @@
+"""The monthly rollup of the case measures (`MeasureMonth`), so that a dashboard sums a few
+thousand small rows instead of joining a month of events to their cases on every request.
+
+Trade-off: figures read from it are as old as the last refresh (Celery beat, every
+`ROLLUP_REFRESH_SECONDS`; the page says when). A refresh recomputes the last `REFRESH_MONTHS` months
+because a month's figures can still change later (a recurrence counts up to 90 days after the
+settlement, an event can be recorded late); older months are final. Whatever it cannot answer —
+custom dates, a grid, filters by source or level — is computed live from the event log with the
+same SQL (`measures.cases.live`), which the tests compare with the rollup.
+"""
+
+import time
+from datetime import date
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from gridcase.dashboards.measures.cases import SQL, contributions_sql
+from gridcase.dashboards.measures.registry import Figure, Filters
+from gridcase.dashboards.models import RollupState
+from gridcase.dashboards.periods import Period, _add_months, local_midnight
+from gridcase.lib import clock
+
+REFRESH_MONTHS = 4
+ROLLUP_LOCK = 72_000_601
+
+
+def refresh(*, since: date | None = None) -> int:
+    """Rebuild the months from `since` on (all months if None); returns the rows written."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK])  # one refresh at a time
+        params = {"tz": settings.TIME_ZONE, "start": local_midnight(since or date(1900, 1, 1)),
+                  "end": local_midnight(date(9999, 1, 1))}
+        cursor.execute("DELETE FROM dashboards_measuremonth WHERE month >= %s", [since or date(1900, 1, 1)])
+        written = 0
+        for key in SQL:
+            select = (f"(date_trunc('month', e.at AT TIME ZONE %(tz)s))::date AS month, c.village_code,"
+                      f" c.category_id, '{key}'")
+            cursor.execute(
+                "INSERT INTO dashboards_measuremonth (month, village_code, category_id, measure, num, den) "
+                + contributions_sql(key, select, "TRUE")
+                + " GROUP BY GROUPING SETS ((1, 2, 3), (1, 2))", params)
+            written += cursor.rowcount
+        cursor.execute("DELETE FROM dashboards_measuremonth WHERE num = 0 AND den = 0")
+        RollupState.objects.update_or_create(pk=1, defaults={"refreshed_at": clock.now(), "since": since or date(1900, 1, 1)})
+    transaction.on_commit(forget)
+    forget()
+    return written
+
+
+def refresh_recent() -> int:
+    return refresh(since=_add_months(clock.now().date().replace(day=1), -(REFRESH_MONTHS - 1)))
+
+
+_memo: dict[str, tuple[float, object]] = {}
+MEMO_SECONDS = 5
+
+
+def last_refresh():
+    """When the rollup was last rebuilt (None: never, so read the event log); remembered for a
+    few seconds because one page asks many times."""
+    seen = _memo.get("state")
+    if seen is not None and time.monotonic() - seen[0] < MEMO_SECONDS:
+        return seen[1]
+    state = RollupState.objects.filter(pk=1).first()
+    refreshed = state.refreshed_at if state else None
+    _memo["state"] = (time.monotonic(), refreshed)
+    return refreshed
+
+
+def forget() -> None:
+    _memo.clear()
+
+
+def can_answer(*, code: str, periods: list[Period], filters: Filters, child_length: int | None) -> bool:
+    return (len(code) <= 12 and (child_length or 0) <= 12 and not filters.source and not filters.level
+            and all(p.aligned for p in periods) and last_refresh() is not None)
+
+
+def _where(code: str, filters: Filters, params: dict) -> str:
+    params["prefix"] = code + "%"
+    category = "category_id = %(category)s" if filters.category else "category_id IS NULL"
+    params["category"] = filters.category
+    return f"village_code LIKE %(prefix)s AND {category} AND month >= %(start)s AND month < %(end)s" \
+           " AND measure = ANY(%(keys)s)"
+
+
+def read(keys: list[str], *, code: str, period: Period, filters: Filters,
+         child_length: int | None) -> dict[str, dict[str, Figure]]:
+    params = {"start": period.start, "end": period.end, "keys": keys, "n": child_length or 0}
+    child = "left(village_code, %(n)s)" if child_length else "''"
+    result: dict[str, dict[str, Figure]] = {key: {} for key in keys}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT measure, {child}, SUM(num), SUM(den) FROM dashboards_measuremonth"
+                       f" WHERE {_where(code, filters, params)} GROUP BY 1, 2", params)
+        for key, child_code, num, den in cursor.fetchall():
+            result[key][child_code] = Figure(int(num), int(den), SQL[key].unit)
+    return result
+
+
+def series(keys: list[str], *, code: str, periods: list[Period], filters: Filters) -> dict[str, list[Figure]]:
+    params = {"start": periods[0].start, "end": periods[-1].end, "keys": keys}
+    found: dict[tuple[str, date], tuple[int, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT measure, month, SUM(num), SUM(den) FROM dashboards_measuremonth"
+                       f" WHERE {_where(code, filters, params)} GROUP BY 1, 2", params)
+        for key, month, num, den in cursor.fetchall():
+            found[(key, month)] = (int(num), int(den))
+    result = {}
+    for key in keys:
+        figures = []
+        for period in periods:
+            num = den = 0
+            for month in period.months():
+                n, d = found.get((key, month), (0, 0))
+                num, den = num + n, den + d
+            figures.append(Figure(num, den, SQL[key].unit))
+        result[key] = figures
+    return result

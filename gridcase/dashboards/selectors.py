@@ -1,0 +1,189 @@
+"""What the dashboard pages read: the territory, its KPI cards, trend, ranking, panels and lists."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from geodata.models import Area, Level
+from gridcase.accounts.jurisdiction import get_or_404, jurisdiction_codes
+from gridcase.accounts.models import Role
+from gridcase.cases.models import OPEN_STATES, Case, CaseEvent
+from gridcase.cases.selectors import cases_visible_to
+from gridcase.dashboards import charts
+from gridcase.dashboards.measures import registry
+from gridcase.dashboards.measures.cases import COLUMN_FOR_LENGTH
+from gridcase.dashboards.measures.registry import MEASURES, Figure, Filters
+from gridcase.dashboards.periods import Period, last_months
+from gridcase.dashboards.targets import targets_for
+from gridcase.lib import clock
+
+DASHBOARD_ROLES = {Role.COUNTY_ADMIN, Role.TOWN_LEADER, Role.VILLAGE_CADRE}
+CHILD_LEVEL = {Level.COUNTY: Level.TOWN, Level.TOWN: Level.VILLAGE, Level.VILLAGE: Level.GRID}
+CODE_LENGTH = {Level.COUNTY: 6, Level.TOWN: 9, Level.VILLAGE: 12, Level.GRID: 15}
+KPI_KEYS = ["success", "local", "village", "on_time", "satisfaction", "recurrence", "criminal", "volume", "escalated"]
+SPARK_MONTHS = 12
+LIST_LIMIT = 20
+COUNT_CAP = 1000
+
+
+def home_area(user) -> Area:
+    """The territory a leader's dashboard opens on: their own area (a superuser: the county).
+    Grid workers, mediators and advisers have no dashboard (403): they work on cases, not rates."""
+    if user.is_superuser and not user.area_id:
+        return Area.objects.filter(level=Level.COUNTY).order_by("code").first() or _no_dashboard()
+    if user.role not in DASHBOARD_ROLES or user.area_id is None:
+        _no_dashboard()
+    if "area" not in user._state.fields_cache:
+        # Without its polygon: every jurisdiction check reads user.area, and a county outline is big.
+        user.area = Area.objects.defer("geom").get(pk=user.area_id)
+    return user.area
+
+
+def _no_dashboard():
+    raise PermissionDenied("您的角色没有统计分析页面")
+
+
+def area_for(user, code: str) -> Area:
+    """A county, town or village within the user's jurisdiction, else 404."""
+    home_area(user)
+    area = get_or_404(Area.objects.defer("geom"), user, code=code)
+    if area.level == Level.GRID:
+        raise Http404("No dashboard for a grid.")
+    return area
+
+
+def kpi_keys() -> list[str]:
+    """The case measures first, then whatever other apps registered, in registration order."""
+    return KPI_KEYS + [key for key in MEASURES if key not in KPI_KEYS]
+
+
+@dataclass
+class Card:
+    measure: registry.Measure
+    figure: Figure
+    previous: Figure
+    target: object
+    rag: str
+    sparkline: str
+    series: list[Figure]
+
+    @property
+    def change(self) -> float | None:
+        now, before = self.figure.value, self.previous.value
+        return None if now is None or before is None else round(now - before, 1)
+
+
+def cards(*, area: Area, period: Period, filters: Filters) -> list[Card]:
+    keys = kpi_keys()
+    targets = targets_for(code=area.code)
+    now = registry.figures(keys, code=area.code, period=period, filters=filters)
+    before = registry.figures(keys, code=area.code, period=period.previous(), filters=filters)
+    months = last_months(period.months()[-1], SPARK_MONTHS)
+    history = registry.series(keys, code=area.code, periods=months, filters=filters)
+    result = []
+    for key in keys:
+        measure = MEASURES[key]
+        value = now[key].value
+        result.append(Card(measure=measure, figure=now[key], previous=before[key], target=targets.get(key),
+                           rag=registry.rag(measure, value, targets.get(key)),
+                           sparkline=charts.sparkline([f.value for f in history[key]],
+                                                      colour=charts.RAG_COLOURS[registry.rag(measure, value, targets.get(key))]),
+                           series=history[key]))
+    return result
+
+
+def trend(*, area: Area, period: Period, filters: Filters, target, success: list[Figure] | None = None) -> dict:
+    """The success rate and outcome counts of the last 12 months (`success`: that series, if the
+    caller already has it)."""
+    months = last_months(period.months()[-1], SPARK_MONTHS)
+    if success is None:
+        success = registry.series(["success"], code=area.code, periods=months, filters=filters)["success"]
+    settled = [f.num for f in success]
+    not_settled = [f.den - f.num for f in success]
+    labels = [f"{m.start.month}月" for m in months]
+    return {"svg": charts.trend_chart(labels=labels, rates=[f.value for f in success], settled=settled,
+                                      not_settled=not_settled, target=float(target) if target is not None else None),
+            "rows": list(zip(months, success, strict=True))}
+
+
+def children(area: Area) -> list[Area]:
+    level = CHILD_LEVEL[area.level]
+    return list(Area.objects.filter(level=level, code__startswith=area.code).defer("geom").order_by("code"))
+
+
+def ranking(*, area: Area, period: Period, filters: Filters, target=None) -> list[dict]:
+    """Children by success rate (ties by volume), each with its panel shares and whether it misses
+    its success target."""
+    kids = children(area)
+    if not kids:
+        return []
+    length = CODE_LENGTH[kids[0].level]
+    keys = ["success", "volume", "village", "local"]
+    figures = registry.children(keys, code=area.code, child_length=length, period=period, filters=filters)
+    if target is None:
+        target = targets_for(code=area.code).get("success")
+    rows = []
+    for child in kids:
+        f = {key: figures[key].get(child.code, Figure(0, 0, MEASURES[key].unit)) for key in keys}
+        settled = f["village"].den
+        rows.append({
+            "area": child, "success": f["success"], "volume": f["volume"],
+            "below": f["success"].value is not None and target is not None and f["success"].value < float(target),
+            "settled": settled,
+            "in_village": f["village"].num, "in_town": f["local"].num - f["village"].num,
+            "above_town": settled - f["local"].num,
+            "share_village": _share(f["village"].num, settled), "share_town": _share(f["local"].num - f["village"].num, settled),
+            "share_above": _share(settled - f["local"].num, settled),
+        })
+    rows.sort(key=lambda r: (r["success"].value is None, -(r["success"].value or 0), -r["volume"].num))
+    return rows
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _territory_cases(user, area: Area, filters: Filters):
+    # An equality on the code column of the area's level (as cases_visible_to does), not a prefix:
+    # the planner estimates it right and the lists come from the (code, …) indexes.
+    cases = cases_visible_to(user=user).filter(**{COLUMN_FOR_LENGTH[len(area.code)]: area.code})
+    if filters.category:
+        cases = cases.filter(category_id=filters.category)
+    if filters.source:
+        cases = cases.filter(source=filters.source)
+    if filters.level:
+        cases = cases.filter(level=filters.level)
+    return cases
+
+
+def overdue(*, user, area: Area, filters: Filters) -> tuple[list[Case], int]:
+    """The most overdue open cases, and how many are overdue, counted up to COUNT_CAP (a page
+    says "1000+" rather than visit every open case of a county to count them)."""
+    cases = (_territory_cases(user, area, filters).filter(state__in=OPEN_STATES, deadline__lt=clock.now())
+             .select_related("category", "grid").defer("grid__geom").order_by("deadline"))
+    return list(cases[:LIST_LIMIT]), cases.values("pk")[:COUNT_CAP + 1].count()
+
+
+def escalated(*, user, area: Area, period: Period, filters: Filters) -> tuple[list[Case], int]:
+    """Cases escalated in the period, most recent escalation first (whatever happened since), and
+    how many escalations there were (the `escalated` measure, from the rollup when it can)."""
+    start, end = period.bounds()
+    # Walk the period's escalations newest first (the (kind, at) index) and keep those of the
+    # territory: stops after LIST_LIMIT, never reads the territory's every case.
+    events = (CaseEvent.objects.filter(kind="case.escalated", at__gte=start, at__lt=end,
+                                       case__in=_territory_cases(user, area, filters))
+              .order_by("-at").values_list("case_id", flat=True))
+    ids = list(dict.fromkeys(events[:LIST_LIMIT]))  # a case escalated twice in the period shows once
+    cases = Case.objects.filter(pk__in=ids).select_related("category", "grid").defer("grid__geom").in_bulk()
+    total = registry.figures(["escalated"], code=area.code, period=period, filters=filters)["escalated"].num
+    return [cases[pk] for pk in ids if pk in cases], total
+
+
+def breadcrumbs(user, area: Area) -> list[Area]:
+    codes = jurisdiction_codes(user)
+    trail = []
+    for length in (6, 9, 12):
+        if length <= len(area.code) and any(area.code[:length].startswith(c) for c in codes):
+            trail.append(area.code[:length])
+    return list(Area.objects.filter(code__in=trail).defer("geom").order_by("code"))

@@ -1,0 +1,77 @@
+"""Exports of the ledgers: requested on a page, written by a Celery worker, downloaded when done."""
+
+import io
+import logging
+from datetime import date, timedelta
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from geodata.models import Area
+from gridcase.accounts.jurisdiction import covers_code
+from gridcase.cases.selectors import cases_visible_to
+from gridcase.dashboards import ledgers, selectors
+from gridcase.dashboards.models import Export
+from gridcase.dashboards.periods import local_midnight
+from gridcase.lib import clock
+from gridcase.lib.tasks import enqueue_on_commit
+
+log = logging.getLogger(__name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_DAYS = 3 * 366
+
+
+class ExportError(Exception):
+    pass
+
+
+@transaction.atomic
+def export_request(*, actor, kind: str, code: str, start: date, end: date) -> Export:
+    """Queue a ledger of the cases registered in [start, end] under `code` (within the actor's jurisdiction)."""
+    selectors.home_area(actor)
+    if kind not in Export.Kind.values:
+        raise ExportError(_("未知台账类型"))
+    if not covers_code(actor, code) or not Area.objects.filter(code=code).exists():
+        raise ExportError(_("区域代码不存在或不在您的辖区内"))
+    if end < start or (end - start).days > MAX_DAYS:
+        raise ExportError(_("日期范围无效（最长三年）"))
+    export = Export.objects.create(user=actor, kind=kind, area_code=code, start=start, end=end, created_at=clock.now())
+    from gridcase.dashboards import tasks
+
+    enqueue_on_commit(tasks.run_export, export.pk)
+    return export
+
+
+def export_cases(export: Export):
+    user = export.user
+    return (cases_visible_to(user=user)
+            .filter(area_code__startswith=export.area_code, registered_at__gte=local_midnight(export.start),
+                    registered_at__lt=local_midnight(export.end + timedelta(days=1)))
+            .select_related("category", "grid", "agreement", "registered_by").defer("grid__geom")
+            .prefetch_related("parties", "mediators", "follow_ups").order_by("registered_at", "id"))
+
+
+def export_run(*, export_id: int) -> None:
+    """Write the ledger. Claimed with a conditional update: a second worker given the same id
+    returns at once."""
+    if Export.objects.filter(pk=export_id, status=Export.Status.QUEUED).update(status=Export.Status.RUNNING) != 1:
+        return
+    export = Export.objects.select_related("user").get(pk=export_id)
+    try:
+        cases = export_cases(export)
+        total = cases.count()
+        Export.objects.filter(pk=export.pk).update(total=total)
+        area = Area.objects.get(code=export.area_code)
+        out = io.BytesIO()
+        title = f"{area.name}（{export.start:%Y-%m-%d} 至 {export.end:%Y-%m-%d}）"
+        rows = ledgers.write(kind=export.kind, user=export.user, title=title, cases=cases.iterator(chunk_size=500),
+                             out=out, progress=lambda n: Export.objects.filter(pk=export.pk).update(done_rows=n))
+        export.file.save(f"{export.kind}-{export.pk}.xlsx", ContentFile(out.getvalue()), save=False)
+        Export.objects.filter(pk=export.pk).update(file=export.file.name, done_rows=rows, total=rows,
+                                                   status=Export.Status.DONE, finished_at=clock.now())
+    except Exception as exc:
+        log.exception("export %s failed", export_id)
+        Export.objects.filter(pk=export.pk).update(status=Export.Status.FAILED, error=str(exc)[:500],
+                                                   finished_at=clock.now())
+        raise

@@ -1,0 +1,28 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def figure(value) -> str:
+    """A Figure as shown on a card: '92.3%' for rates ('—' when nothing was counted), '5 件' for counts."""
+    if value.unit == "%":
+        return "—" if value.value is None else f"{value.value:.1f}%"
+    return f"{value.num} 件"
+
+
+@register.filter
+def signed(value) -> str:
+    if value is None:
+        return "—"
+    return f"+{value:g}" if value > 0 else f"{value:g}"
+
+
+@register.filter
+def pct(value) -> str:
+    return "" if value is None else f"{value:g}%"
+
+
+@register.filter
+def by_volume(rows):
+    return sorted(rows, key=lambda r: -r["volume"].num)
