@@ -27,7 +27,8 @@ WORKER_GRIDS = 2
 
 def county_admins_group() -> Group:
     group, _ = Group.objects.get_or_create(name=COUNTY_ADMINS_GROUP)
-    apps = ["geodata", "accounts", "workdays", "cases", "hazards", "escalation", "notifications"]
+    apps = ["geodata", "accounts", "workdays", "cases", "hazards", "patrols", "requests", "deliberation", "dashboards",
+            "escalation", "notifications", "api"]
     group.permissions.set(Permission.objects.filter(content_type__app_label__in=apps))
     return group
 

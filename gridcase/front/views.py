@@ -1,4 +1,6 @@
 import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -9,6 +11,7 @@ from django.shortcuts import render
 from django.template import engines
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 
 from geodata.selectors import jurisdiction_extent
@@ -16,6 +19,23 @@ from gridcase.accounts.jurisdiction import jurisdiction_codes
 from gridcase.cases.selectors import my_tasks
 from gridcase.front.health import health
 from gridcase.hazards.selectors import tasks_for as hazard_tasks_for
+from gridcase.requests.selectors import tasks_for as request_tasks_for
+
+
+@dataclass
+class Task:
+    title: str
+    what: str
+    deadline: datetime | None
+    url: str
+    overdue: bool
+
+
+def other_tasks(user) -> list[Task]:
+    """Hazards and resident requests waiting on this user, soonest deadline first (cases are listed apart)."""
+    tasks = [Task(t.title, t.what, t.deadline, t.url, t.overdue) for t in hazard_tasks_for(user)]
+    tasks += [Task(t.title, _("民情诉求"), t.deadline, t.url, t.overdue) for t in request_tasks_for(user)]
+    return sorted(tasks, key=lambda t: (t.deadline is None, t.deadline or datetime.min.replace(tzinfo=UTC)))
 
 
 @login_required
@@ -27,6 +47,7 @@ def home(request):
         "keyAreasUrl": reverse("geodata:key-areas"),
         "casePointsUrl": reverse("case-points"),
         "hazardPointsUrl": reverse("hazards:points"),
+        "requestPointsUrl": reverse("requests:points"),
         "basemap": {
             "url": settings.BASEMAP_URL,
             "crs": settings.BASEMAP_CRS,
@@ -34,10 +55,9 @@ def home(request):
             "maxZoom": settings.BASEMAP_MAX_ZOOM,
         },
     }
-    tasks, hazard_tasks = my_tasks(user=request.user), hazard_tasks_for(request.user)
+    tasks, more = my_tasks(user=request.user), other_tasks(request.user)
     return render(request, "front/map.html", {"map_config": config, "has_territory": extent is not None,
-                                              "tasks": tasks, "hazard_tasks": hazard_tasks,
-                                              "task_count": len(tasks) + len(hazard_tasks)})
+                                              "tasks": tasks, "other_tasks": more, "task_count": len(tasks) + len(more)})
 
 
 @never_cache

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db.models import Q
 
+from gridcase.accounts.jurisdiction import scope, within
 from gridcase.lib.admin import ReadOnlyAdmin
 from gridcase.requests.models import Office, Request, RequestCategory, RequestEvent, ThreeList, ThreeListSignOff
 
@@ -10,6 +12,10 @@ class OfficeAdmin(admin.ModelAdmin):
     list_filter = ["active"]
     filter_horizontal = ["members"]
     raw_id_fields = ["town"]
+
+    def get_queryset(self, request):
+        # The general offices (no town) are shared configuration; a town's own only within jurisdiction.
+        return super().get_queryset(request).filter(Q(town__isnull=True) | within(request.user, "town__code"))
 
 
 @admin.register(RequestCategory)
@@ -27,11 +33,17 @@ class RequestAdmin(ReadOnlyAdmin):
     search_fields = ["number"]
     exclude = ["reporter_name_encrypted", "contact_encrypted", "location"]
 
+    def get_queryset(self, request):
+        return scope(super().get_queryset(request), request.user, "area_code")
+
 
 @admin.register(RequestEvent)
 class RequestEventAdmin(ReadOnlyAdmin):
     list_display = ["request", "at", "kind", "actor", "from_state", "to_state"]
     list_filter = ["kind"]
+
+    def get_queryset(self, request):
+        return scope(super().get_queryset(request), request.user, "request__area_code")
 
 
 class SignOffInline(admin.StackedInline):
@@ -45,3 +57,6 @@ class ThreeListAdmin(admin.ModelAdmin):
     list_display = ["village", "year", "quarter", "generated_at"]
     inlines = [SignOffInline]
     readonly_fields = ["village", "year", "quarter", "generated_at", "generated_by", "rows", "totals"]
+
+    def get_queryset(self, request):
+        return scope(super().get_queryset(request), request.user, "village__code")

@@ -104,3 +104,14 @@ def _area_m2(area) -> float:
     with connection.cursor() as cursor:
         cursor.execute("SELECT ST_Area(geom::geography) FROM geodata_area WHERE id = %s", [area.pk])
         return cursor.fetchone()[0]
+
+
+def test_the_dashboard_counts_key_area_weeks_that_met_their_requirement(week):
+    from gridcase.dashboards.periods import Period
+    from gridcase.patrols.measures import key_area_patrol_compliance
+
+    # March 2026: the five weeks starting in it (2, 9, 16, 23 and 30 March), two key areas each. Only the
+    # week of the 9th has patrols: K1 met (3 of 3), K2 not (1 of 2); in every other week both fail.
+    march = Period("month", date(2026, 3, 1), date(2026, 4, 1))
+    figure = key_area_patrol_compliance(week["g1"].parent.code, march, None)
+    assert (figure.num, figure.den) == (1, 10)
