@@ -235,6 +235,7 @@ SPECTACULAR_SETTINGS = {
     # The schema says what the API is, not what is in it: readable without logging in.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    "PREPROCESSING_HOOKS": ["gridcase.api.schema.only_v1"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "gridcase.api.schema.document_problems"],
 }
 

@@ -72,13 +72,14 @@ def test_a_user_without_a_jurisdiction_sees_nothing_and_gets_an_empty_map(client
 
 
 def test_anonymous_requests_get_nothing(client):
-    assert client.get("/api/geodata/areas/").status_code == 403
+    anonymous = client.get("/api/geodata/areas/")
+    assert anonymous.status_code == 401 and anonymous["WWW-Authenticate"] == "Bearer"
     assert client.get("/").status_code == 302
 
 
 def test_an_unknown_level_is_a_clear_400(login):
     response = login("leader").get("/api/geodata/areas/", {"level": "province"})
-    assert response.status_code == 400 and "层级" in response.json()["level"]
+    assert response.status_code == 400 and "层级" in response.json()["errors"]["level"][0]
 
 
 def test_the_scope_helper_matches_on_any_code_field(users):

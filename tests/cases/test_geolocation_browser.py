@@ -17,7 +17,7 @@ def test_use_my_location_fills_the_point(browser, live_url, committed, users):
         log_in(page, live_url, "worker")
         page.goto(f"{live_url}/cases/new/")
         page.click("button.locate")
-        page.wait_for_function("document.getElementById('id_lon').value !== ''")
+        page.wait_for_function("() => document.getElementById('id_lon').value !== ''")
 
         assert float(page.input_value("#id_lon")) == pytest.approx(here.x, abs=1e-6)
         assert float(page.input_value("#id_lat")) == pytest.approx(here.y, abs=1e-6)

@@ -36,7 +36,7 @@ def test_a_grid_worker_reports_a_hazard_at_a_point_with_a_photo(browser, live_ur
         assert page.url.endswith(f"/hazards/{hazard.pk}/")
         assert hazard.grid in hazard.reported_by.grids.all() and hazard.photos.count() == 1
         assert page.locator("#pin .leaflet-interactive").count() == 1
-        page.wait_for_function("document.querySelector('.photos img').complete")
+        page.wait_for_function("() => document.querySelector('.photos img').complete")
         assert page.eval_on_selector(".photos img", "img => img.naturalWidth") == 8  # served back to its reporter
 
         page.goto(f"{live_url}/")

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from gridcase.cases import services as case_services
 from gridcase.cases.actions import ACTIONS as CASE_ACTIONS
 from gridcase.cases.views import SPECIAL as CASE_SPECIAL
+from gridcase.dashboards import services as dashboard_services
 from gridcase.deliberation import services as deliberation_services
 from gridcase.deliberation.models import State as TopicState
 from gridcase.deliberation.views import ACTIONS as TOPIC_ACTIONS
@@ -22,10 +23,17 @@ from gridcase.hazards.models import InspectionTask
 from gridcase.hazards.views import ACTIONS as HAZARD_ACTIONS
 from gridcase.lib import clock
 from gridcase.notifications.services import notify
+from gridcase.patrols import services as patrol_services
+from gridcase.patrols.views import ACTIONS as PATROL_ACTIONS
+from gridcase.requests import lists as request_lists
+from gridcase.requests import services as request_services
+from gridcase.requests.models import Office, RequestCategory
+from gridcase.requests.views import ACTIONS as REQUEST_ACTIONS
 from tests.conftest import TUYUAN
 from tests.deliberation.conftest import item, make_topic, meeting, supervisor, village  # noqa: F401
 from tests.hazards.conftest import fire, make_hazard, media  # noqa: F401
 from tests.images import PNG
+from tests.patrols.conftest import walk
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +48,8 @@ ACTIONS_BY_PREFIX = {
     "hazards/": [*HAZARD_ACTIONS, "photo", "plan"],
     "deliberation/": [*TOPIC_ACTIONS, *TOPIC_SPECIAL],
     "api/v1/cases/": [name for name in CASE_ACTIONS if name != "edit"],
+    "requests/": list(REQUEST_ACTIONS),
+    "patrols/": list(PATROL_ACTIONS),
 }
 
 
@@ -73,7 +83,23 @@ def home(users, make_case, make_hazard, make_topic):  # noqa: F811
     rule = Rule.objects.create(name="屠园镇：调解期限提醒", reason="期限将至", area_id=users["leader"].area_id,
                                action="notify", deadline_share=50, notify=["assignees"])
     notification = notify(recipients=[users["cadre"]], kind="test.matrix", title="只给古河村干部")[0]
+    today = clock.now().date()
+    grid = users["worker"].grids.order_by("code").first()
+    start = (grid.geom.point_on_surface.x, grid.geom.point_on_surface.y)
+    resident_request = request_services.request_register(
+        actor=users["worker"], matter="路灯不亮", category=RequestCategory.objects.first(), received_on=today,
+        location=grid.geom.point_on_surface)
+    three_list = request_lists.three_list_generate(village=users["cadre"].area, year=today.year,
+                                                   quarter=(today.month - 1) // 3 + 1, actor=users["cadre"])
+    office = Office.objects.create(code="TY-ZZB", name="屠园镇综治办", town_id=users["leader"].area_id)
+    patrol = patrol_services.patrol_create(actor=users["worker"], grid=grid)
+    patrol_services.track_ingest(patrol=patrol, actor=users["worker"], points=walk(start, clock.now(), n=5))
+    dispatch = patrol_services.dispatch_create(actor=users["leader"], location=grid.geom.point_on_surface, note="邻里争吵")
+    export = dashboard_services.export_request(actor=users["leader"], kind="mediation_ledger", code=TUYUAN,
+                                               start=today.replace(day=1), end=today)
     return {
+        "request_id": resident_request.pk, "list_id": three_list.pk, "office_id": office.pk, "patrol_id": patrol.pk,
+        "dispatch_id": dispatch.pk, "export_id": export.pk,
         "case_id": case.pk, "attachment_id": attachment.pk, "hazard_id": hazard.pk,
         "task_id": InspectionTask.objects.get(plan__hazard=hazard).pk, "rule_id": rule.pk,
         "topic_id": topic.pk, "meeting_id": agenda.meeting_id, "item_id": agenda.pk,
