@@ -84,14 +84,12 @@ def case_register(request):
 
 
 def _patrol(user, patrol_id):
-    if not patrol_id:
-        return None
-    from gridcase.patrols.selectors import patrols_visible_to
+    from gridcase.patrols.selectors import PatrolNotVisible, patrol_for_finding
 
-    patrol = patrols_visible_to(user=user).filter(pk=patrol_id).first()
-    if patrol is None:
-        raise services.CaseError(_("所选巡逻不存在或不在您的辖区内"))
-    return patrol
+    try:
+        return patrol_for_finding(user, patrol_id)
+    except PatrolNotVisible as exc:
+        raise services.CaseError(str(exc)) from None
 
 
 @login_required

@@ -38,6 +38,7 @@ class VersionedForm(forms.Form):
 
 class ReportForm(forms.Form):
     client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    patrol = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the patrol it was found on
     title = forms.CharField(label=_("标题"), max_length=200)
     category = forms.ModelChoiceField(label=_("隐患类别"), queryset=HazardCategory.objects.filter(active=True))
     severity = forms.TypedChoiceField(label=_("隐患等级"), choices=Severity.choices, coerce=int, initial=Severity.GENERAL)

@@ -49,6 +49,8 @@ class HazardCategory(models.Model):
 
 class Hazard(models.Model):
     number = models.CharField(_("隐患编号"), max_length=32, unique=True)
+    patrol = models.ForeignKey("patrols.Patrol", verbose_name=_("发现于巡逻"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="hazards")
     client_id = models.UUIDField(_("客户端编号"), null=True, blank=True, unique=True,
                                  help_text=_("手机端生成，重复提交时据此识别为同一隐患"))
     category = models.ForeignKey(HazardCategory, verbose_name=_("隐患类别"), on_delete=models.PROTECT)

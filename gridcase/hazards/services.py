@@ -143,9 +143,10 @@ def _store_photo(hazard: Hazard, photo: uploads.Accepted, *, kind: str, actor) -
 
 def hazard_report(*, actor, title: str, category: HazardCategory, location: Point, severity: int = Severity.GENERAL,
                   description: str = "", responsible_kind: str = ResponsibleKind.UNIT, responsible_name: str = "",
-                  responsible_contact: str = "", photos=(), client_id: uuid.UUID | None = None) -> Hazard:
+                  responsible_contact: str = "", photos=(), client_id: uuid.UUID | None = None, patrol=None) -> Hazard:
     """Report a hazard at a point, with its before photos. The point must lie in a grid of the
-    actor's jurisdiction. A repeat of the same `client_id` (a phone retrying) returns the first hazard."""
+    actor's jurisdiction. A repeat of the same `client_id` (a phone retrying) returns the first hazard.
+    `patrol`: the patrol it was found on (the caller has checked the actor may see it)."""
     if client_id is not None and (existing := Hazard.objects.filter(client_id=client_id).first()):
         return _same_submission(existing, actor)
     if actor is not None and actor.role not in REPORTERS:
@@ -161,7 +162,7 @@ def hazard_report(*, actor, title: str, category: HazardCategory, location: Poin
         with transaction.atomic():
             hazard = Hazard(
                 number=next_hazard_number(town_code=where.town.code, year=timezone.localtime(now).year),
-                client_id=client_id, title=title, description=description.strip(), category=category,
+                client_id=client_id, patrol=patrol, title=title, description=description.strip(), category=category,
                 severity=severity, location=location, grid=where.grid, area_code=where.grid.code,
                 village_code=where.village.code, town_code=where.town.code, county_code=where.county.code,
                 responsible_kind=responsible_kind, responsible_name=responsible_name.strip(),
@@ -177,7 +178,7 @@ def hazard_report(*, actor, title: str, category: HazardCategory, location: Poin
                 _store_photo(hazard, photo, kind=HazardPhoto.Kind.BEFORE, actor=actor)
             _log(hazard, actor=actor, kind="hazard.reported", from_state="", bump=False,
                  data={"number": hazard.number, "grid": where.grid.code, "category": category.name,
-                       "photos": len(checked)})
+                       "photos": len(checked), **({"patrol": patrol.pk} if patrol else {})})
             _rules(hazard)
     except IntegrityError:
         # Two retries of one submission raced past the lookup above; the first one won.

@@ -14,6 +14,7 @@ from gridcase.hazards import forms, inspections, permissions, selectors, service
 from gridcase.hazards.models import OPEN_STATES, Hazard, InspectionTask
 from gridcase.hazards.services import end_of_day
 from gridcase.hazards.workflow import LABELS
+from gridcase.patrols.selectors import PatrolNotVisible, patrol_for_finding
 
 PAGE_SIZE = 25
 
@@ -32,17 +33,19 @@ def hazard_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def hazard_report(request):
-    form = forms.ReportForm(request.POST or None, request.FILES or None)
+    form = forms.ReportForm(request.POST or None, request.FILES or None, initial={"patrol": request.GET.get("patrol")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            patrol = patrol_for_finding(request.user, data["patrol"])
             hazard = services.hazard_report(
                 actor=request.user, title=data["title"], category=data["category"], severity=data["severity"],
                 description=data["description"], location=Point(data["lon"], data["lat"], srid=4326),
                 responsible_kind=data["responsible_kind"], responsible_name=data["responsible_name"],
                 responsible_contact=data["responsible_contact"], photos=data["photos"], client_id=data["client_id"],
+                patrol=patrol,
             )
-        except services.HazardError as exc:
+        except (services.HazardError, PatrolNotVisible) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("已上报，编号 %(number)s") % {"number": hazard.number})

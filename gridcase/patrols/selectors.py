@@ -65,11 +65,31 @@ def my_ongoing_patrols(*, user) -> QuerySet[Patrol]:
     return Patrol.objects.filter(workers=user, status__in=[Status.PLANNED, Status.ONGOING]).select_related("grid")
 
 
-def patrol_findings(*, user, patrol: Patrol):
-    """The cases logged during this patrol that the user may see (hazards and requests: see their apps)."""
+def patrol_findings(*, user, patrol: Patrol) -> dict:
+    """What was logged during this patrol that the user may see: cases, hazards and resident requests."""
     from gridcase.cases.selectors import cases_visible_to
+    from gridcase.hazards.selectors import hazards_visible_to
+    from gridcase.requests.selectors import requests_visible_to
 
-    return cases_visible_to(user=user).filter(patrol=patrol).select_related("category").order_by("registered_at")
+    return {
+        "cases": cases_visible_to(user=user).filter(patrol=patrol).select_related("category").order_by("registered_at"),
+        "hazards": hazards_visible_to(user=user).filter(patrol=patrol).order_by("reported_at"),
+        "requests": requests_visible_to(user=user).filter(patrol=patrol).order_by("registered_at"),
+    }
+
+
+class PatrolNotVisible(ValueError):
+    pass
+
+
+def patrol_for_finding(user, patrol_id) -> Patrol | None:
+    """The patrol a new case, hazard or request was found on (a hidden field of their forms), if any."""
+    if not patrol_id:
+        return None
+    patrol = patrols_visible_to(user=user).filter(pk=patrol_id).first()
+    if patrol is None:
+        raise PatrolNotVisible(_("所选巡逻不存在或不在您的辖区内"))
+    return patrol
 
 
 def check_ins(*, patrol: Patrol):

@@ -33,6 +33,7 @@ class LocationFields(forms.Form):
 
 class IntakeForm(LocationFields):
     client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    patrol = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the patrol it was found on
     channel = forms.ChoiceField(label=_("渠道"), choices=Channel.choices)
     received_on = forms.DateField(label=_("反映日期"), widget=DATE, initial=lambda: timezone.localdate())
     village = forms.ModelChoiceField(label=_("所属村(社区)"), queryset=Area.objects.none(), required=False,

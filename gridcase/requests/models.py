@@ -103,6 +103,8 @@ class RequestCategory(models.Model):
 
 class Request(models.Model):
     number = models.CharField(_("编号"), max_length=32, unique=True)
+    patrol = models.ForeignKey("patrols.Patrol", verbose_name=_("发现于巡逻"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="requests")
     client_id = models.UUIDField(_("客户端编号"), null=True, blank=True, unique=True,
                                  help_text=_("手机端生成，重复提交时据此识别为同一诉求"))
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices, default=Channel.WALK)

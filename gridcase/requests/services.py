@@ -160,7 +160,7 @@ def villages_for(user):
 
 def request_register(*, actor, matter: str, category: RequestCategory, received_on: date,
                      channel: str = Channel.WALK, village: Area | None = None, location: Point | None = None,
-                     reporter: Reporter | None = None, client_id: uuid.UUID | None = None) -> Request:
+                     reporter: Reporter | None = None, client_id: uuid.UUID | None = None, patrol=None) -> Request:
     """Register a resident's request. With a location, the point must lie in a grid of the actor's
     jurisdiction and decides the village; without one, the request belongs to `village`, which must be
     one the actor may register for. A repeat of the same `client_id` returns the first request."""
@@ -202,11 +202,11 @@ def request_register(*, actor, matter: str, category: RequestCategory, received_
                 reporter_name_encrypted=crypto.encrypt(name), reporter_name_index=crypto.blind_index(name),
                 reporter_name_masked=mask_name(name), contact_encrypted=crypto.encrypt(contact),
                 contact_index=crypto.blind_index(contact), contact_masked=mask_contact(contact),
-                registered_by=actor, registered_at=now,
+                registered_by=actor, registered_at=now, patrol=patrol,
             )
             _log(request, actor=actor, kind="request.registered", from_state="", bump=False,
                  data={"number": request.number, "channel": channel, "village": village.code,
-                       "grid": grid.code if grid else ""})
+                       "grid": grid.code if grid else "", **({"patrol": patrol.pk} if patrol else {})})
             _tell(request, kind="request.registered", title=_("新诉求待分流：%(number)s") % {"number": request.number},
                   body=request.matter[:200])
     except IntegrityError:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from geodata.models import Area, Level
 from gridcase.accounts.jurisdiction import covers_code, jurisdiction_codes, within
 from gridcase.lib import clock
+from gridcase.patrols.selectors import PatrolNotVisible, patrol_for_finding
 from gridcase.requests import forms, lists, permissions, selectors, services, wechat
 from gridcase.requests.models import OPEN_STATES, Channel, Request, ThreeList
 from gridcase.requests.workflow import EVENT_LABELS, LABELS
@@ -41,17 +42,18 @@ def request_list(request):
 @require_http_methods(["GET", "POST"])
 def request_register(request):
     villages = services.villages_for(request.user)
-    form = forms.IntakeForm(request.POST or None, villages=villages)
+    form = forms.IntakeForm(request.POST or None, villages=villages, initial={"patrol": request.GET.get("patrol")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            patrol = patrol_for_finding(request.user, data["patrol"])
             created = services.request_register(
                 actor=request.user, matter=data["matter"], category=data["category"], received_on=data["received_on"],
                 channel=data["channel"], village=data["village"],
                 location=Point(data["lon"], data["lat"], srid=4326) if data["lon"] is not None else None,
                 reporter=services.Reporter(name=data["reporter_name"], contact=data["contact"]),
-                client_id=data["client_id"])
-        except services.RequestError as exc:
+                client_id=data["client_id"], patrol=patrol)
+        except (services.RequestError, PatrolNotVisible) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("已登记，编号 %(number)s") % {"number": created.number})
