@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import pytest_django.fixtures
 import redis
 from django.conf import settings
 from django.core.management import call_command
@@ -30,6 +31,14 @@ ARTIFACTS.mkdir(exist_ok=True)
 # Demo places used throughout: 屠园镇 and its 古河村; 耿车镇 for the other side.
 TUYUAN, GUHE = "321302112", "321302112210"
 GENGCHE = "321302101"
+
+
+# pytest-django creates the test database only for the aliases its collected tests mark with
+# django_db; a module of browser and `committed` tests (no mark) run alone would then work on the
+# development database. Always set up "default".
+_databases_for_setup = pytest_django.fixtures._get_databases_for_setup
+pytest_django.fixtures._get_databases_for_setup = lambda items: (
+    lambda aliases, serialized: (aliases | {"default"}, serialized))(*_databases_for_setup(items))
 
 
 @pytest.fixture(scope="session")

@@ -148,8 +148,7 @@ def build(*, log=print) -> int:
             with clock.travel(start + timedelta(hours=i)):
                 topic = services.topic_propose(
                     actor=cadre, village=village, title=title, list_item=items[code], description=description,
-                    source=Source.REQUEST if i % 3 == 1 else Source.MEMBER,
-                    source_request_number=f"DEMO-{suffix or 1}-{i:03d}" if i % 3 == 1 else "",
+                    source=Source.MEMBER,
                     channel=[Channel.VISIT, Channel.WECHAT, Channel.WALK_IN][i % 3], proposer_name="村民" + "甲乙丙丁"[i % 4])
             _walk(topic, target, cadre=cadre, adviser=adviser, supervisor=supervisor, meeting=meeting, start=start)
             made += 1

@@ -26,7 +26,7 @@ class ProposeForm(forms.Form):
     place = forms.CharField(label=_("问题地点"), max_length=100, required=False)
     source = forms.ChoiceField(label=_("来源"), choices=Source.choices)
     case_number = forms.CharField(label=_("来源案件编号"), max_length=32, required=False)
-    source_request_number = forms.CharField(label=_("来源诉求编号"), max_length=40, required=False)
+    request_number = forms.CharField(label=_("来源诉求编号"), max_length=40, required=False)
     channel = forms.ChoiceField(label=_("咨询方式"), choices=Channel.choices)
     proposer_name = forms.CharField(label=_("提议人（咨询人）"), max_length=50, required=False)
     proposer_phone = forms.RegexField(label=_("联系电话"), regex=r"^[\d\-+ ]{7,20}$", required=False)

@@ -80,8 +80,8 @@ class Topic(models.Model):
     source = models.CharField(_("来源"), max_length=8, choices=Source.choices, default=Source.MEMBER)
     case = models.ForeignKey("cases.Case", verbose_name=_("来源案件"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="deliberation_topics")
-    # TODO(merge with gridcase.requests): becomes `request = ForeignKey("requests.Request", null=True)`.
-    source_request_number = models.CharField(_("来源诉求编号"), max_length=40, blank=True)
+    request = models.ForeignKey("requests.Request", verbose_name=_("来源诉求"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="deliberation_topics")
     channel = models.CharField(_("咨询方式"), max_length=8, choices=Channel.choices, default=Channel.VISIT)
     # The person who raised it (personal data: never on the public page).
     proposer_name = models.CharField(_("提议人"), max_length=50, blank=True)

@@ -38,6 +38,8 @@ from gridcase.deliberation.models import (
 from gridcase.deliberation.workflow import LABELS
 from gridcase.lib import clock, crypto, uploads
 from gridcase.notifications.services import notify
+from gridcase.requests import services as request_services
+from gridcase.requests.models import Request
 
 
 class DeliberationError(Exception):
@@ -142,7 +144,7 @@ def supervisors_of(village_code: str):
 
 def topic_propose(*, actor: User, village: Area, title: str, list_item: ListItem, description: str = "",
                   place: str = "", source: str = Source.MEMBER, case: Case | None = None,
-                  source_request_number: str = "", channel: str = Channel.VISIT, proposer_name: str = "",
+                  request: Request | None = None, channel: str = Channel.VISIT, proposer_name: str = "",
                   proposer_phone: str = "", client_id: uuid.UUID | None = None) -> Topic:
     """Put a topic forward (议题征集) for the village's leading group to review.
 
@@ -158,28 +160,37 @@ def topic_propose(*, actor: User, village: Area, title: str, list_item: ListItem
         if case.village_code != village.code:
             raise DeliberationError(_("案件 %(number)s 不在该村(社区)") % {"number": case.number})
     elif source == Source.REQUEST:
-        _required(source_request_number, _("来源为民情诉求时，请填写诉求编号"))
+        if request is None:
+            raise DeliberationError(_("来源为民情诉求时，请选择诉求"))
+        if request.village_code != village.code:
+            raise DeliberationError(_("诉求 %(number)s 不在该村(社区)") % {"number": request.number})
     if source != Source.CASE:
         case = None
     if source != Source.REQUEST:
-        source_request_number = ""
+        request = None
     topic = Topic(
         village=village, village_code=village.code, town_code=village.code[:9], client_id=client_id,
         title=_required(title, _("请填写议题")), description=description.strip(), place=place.strip(),
-        list_item=list_item, source=source, case=case, source_request_number=source_request_number.strip(),
+        list_item=list_item, source=source, case=case, request=request,
         channel=channel, proposer_name=proposer_name.strip(),
         proposer_phone_encrypted=crypto.encrypt(crypto.normalise(proposer_phone)),
         proposer_phone_masked=crypto.mask_phone(proposer_phone) if proposer_phone else "",
         registered_by=actor, registered_at=clock.now(),
     )
-    topic.full_clean(exclude=["village", "case", "list_item", "registered_by", "decision", "responsible"])
+    topic.full_clean(exclude=["village", "case", "request", "list_item", "registered_by", "decision", "responsible"])
     try:
         with transaction.atomic():
             topic.save()
             _log(topic, actor=actor, kind="topic.collected", from_state="", bump=False,
                  data={"source": source, "list_item": list_item.code,
                        **({"case": case.number} if case else {}),
-                       **({"request": topic.source_request_number} if topic.source_request_number else {})})
+                       **({"request": request.number} if request else {})})
+            if request is not None:
+                # The 小事 now waits on this topic (三事分流 → 援法议事); it is refused unless it is one.
+                try:
+                    request_services.request_to_deliberation(request=request, actor=actor, topic_id=topic.pk)
+                except request_services.RequestError as exc:
+                    raise DeliberationError(str(exc)) from None
             _tell(leading_group(village.code), topic, "collected", _("新议题待审议"))
     except IntegrityError:
         if client_id is not None and (existing := Topic.objects.filter(client_id=client_id).first()):

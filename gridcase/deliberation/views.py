@@ -20,6 +20,7 @@ from gridcase.deliberation import documents, forms, measures, permissions, selec
 from gridcase.deliberation.models import AgendaItem, AttendeeRole, Objection, ProgressPhoto, State, Topic
 from gridcase.deliberation.workflow import LABELS
 from gridcase.lib import clock
+from gridcase.requests.selectors import requests_visible_to
 
 PAGE_SIZE = 25
 
@@ -53,7 +54,9 @@ def _ledgers(user) -> dict:
 @require_http_methods(["GET", "POST"])
 def topic_propose(request):
     villages = selectors.villages_for(user=request.user)
-    form = forms.ProposeForm(request.POST or None, villages=villages, initial={"case_number": request.GET.get("case", "")})
+    form = forms.ProposeForm(request.POST or None, villages=villages, initial={
+        "case_number": request.GET.get("case", ""), "request_number": request.GET.get("request", ""),
+        "source": "request" if request.GET.get("request") else "member"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         case = None
@@ -61,12 +64,17 @@ def topic_propose(request):
             case = cases_visible_to(user=request.user).filter(number=data["case_number"].strip().upper()).first()
             if case is None:
                 form.add_error("case_number", _("在您的辖区内找不到该编号的案件"))
+        source_request = None
+        if data["request_number"].strip():
+            source_request = requests_visible_to(user=request.user).filter(number=data["request_number"].strip()).first()
+            if source_request is None:
+                form.add_error("request_number", _("在您的辖区内找不到该编号的诉求"))
         if form.is_valid():
             try:
                 topic = services.topic_propose(
                     actor=request.user, village=data["village"], title=data["title"], list_item=data["list_item"],
                     description=data["description"], place=data["place"], source=data["source"], case=case,
-                    source_request_number=data["source_request_number"], channel=data["channel"],
+                    request=source_request, channel=data["channel"],
                     proposer_name=data["proposer_name"], proposer_phone=data["proposer_phone"],
                     client_id=data["client_id"])
             except services.DeliberationError as exc:

@@ -131,4 +131,4 @@ def test_tokens_are_stored_as_hashes(token_for):
 
 def test_problems_speak_english_when_asked(api):
     response = api("cadre").get("/api/v1/cases/999999/", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 404 and response.json()["title"] == "Not found"
+    assert response.status_code == 404 and response.json()["title"] == "Resource not found"

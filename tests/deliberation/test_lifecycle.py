@@ -129,11 +129,24 @@ def test_a_case_topic_must_be_a_case_of_the_village(users, village, item, make_c
                                source="case", case=case)
 
 
-def test_a_request_topic_keeps_the_request_number(users, village, item):
+def test_a_minor_request_becomes_a_topic_and_waits_on_it(users, village, item):
+    from gridcase.requests import services as request_services
+    from gridcase.requests.models import RequestCategory
+
+    resident = request_services.request_register(
+        actor=users["cadre"], matter="小区路灯不亮", category=RequestCategory.objects.first(), village=village,
+        received_on=clock.now().date())
+    with pytest.raises(services.DeliberationError, match="转援法议事"):  # not triaged as a 小事 yet
+        services.topic_propose(actor=users["cadre"], village=village, title="路灯", list_item=item,
+                               source="request", request=resident)
+    request_services.request_triage(request=resident, actor=users["cadre"], kind="minor", office=None,
+                                    handling="one_by_one", guidance="", note="")
     topic = services.topic_propose(actor=users["cadre"], village=village, title="路灯", list_item=item,
-                                   source="request", source_request_number="321302112210-2026-Q4-017")
-    assert topic.source_request_number == "321302112210-2026-Q4-017"
-    with pytest.raises(services.DeliberationError, match="诉求编号"):
+                                   source="request", request=resident)
+    resident.refresh_from_db()
+    assert topic.request == resident and topic.events.get().data["request"] == resident.number
+    assert resident.state == "deliberating" and resident.handling == "deliberation"
+    with pytest.raises(services.DeliberationError, match="请选择诉求"):
         services.topic_propose(actor=users["cadre"], village=village, title="路灯", list_item=item, source="request")
 
 
