@@ -31,7 +31,8 @@ def page(phone, live_url):
     log_in(page, live_url, "worker")
     page.goto(f"{live_url}/cases/new/")
     page.wait_for_selector("#picker path.leaflet-interactive")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
+    # Installing pre-caches the whole app shell: on a loaded two-core machine that can take a while.
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=45_000)
     return page
 
 
