@@ -51,17 +51,17 @@ def test_the_phone_records_uploads_survives_offline_and_the_map_draws_it(browser
         for lon, lat in walk[1:4]:
             page.wait_for_timeout(1000)
             context.set_geolocation({"longitude": lon, "latitude": lat, "accuracy": 8})
-        page.wait_for_function("() => Number(document.getElementById('stored').textContent) >= 4", timeout=15000)
+        page.wait_for_function("() => Number(document.getElementById('stored').textContent) >= 4", timeout=30_000)
 
         context.set_offline(True)
         for lon, lat in walk[4:]:
             page.wait_for_timeout(1000)
             context.set_geolocation({"longitude": lon, "latitude": lat, "accuracy": 8})
-        page.wait_for_function("() => Number(document.getElementById('pending').textContent) >= 4", timeout=15000)
+        page.wait_for_function("() => Number(document.getElementById('pending').textContent) >= 4", timeout=30_000)
         page.wait_for_function("() => document.getElementById('record-status').textContent.includes('暂时无法上传')",
-                               timeout=15000)
+                               timeout=30_000)
         context.set_offline(False)
-        page.wait_for_function("() => document.getElementById('pending').textContent === '0'", timeout=15000)
+        page.wait_for_function("() => document.getElementById('pending').textContent === '0'", timeout=30_000)
 
         assert stored(page) == 8
         assert TrackPoint.objects.filter(patrol=patrol).count() == 8
