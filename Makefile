@@ -1,4 +1,4 @@
-.PHONY: demo test setup bench lint audit lock vendor
+.PHONY: demo test setup bench loadtest lint audit lock vendor
 
 demo: ## set everything up, load the demo county, run web + worker + beat
 	scripts/setup.sh
@@ -17,6 +17,10 @@ bench: ## benchmarks: large synthetic data, prints figures (not part of the suit
 	scripts/setup.sh
 	GRIDCASE_PROFILE=dev .venv/bin/python manage.py bench locate --points $${POINTS:-1000000}
 	GRIDCASE_PROFILE=dev .venv/bin/python manage.py bench cases --cases $${CASES:-1000000}
+
+loadtest: ## bounded load test (locust, loopback, ≤ 2 minutes) on whatever the database holds
+	scripts/setup.sh
+	scripts/loadtest.sh
 
 lint:
 	.venv/bin/ruff check .
