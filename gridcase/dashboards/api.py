@@ -15,7 +15,7 @@ from gridcase.lib import clock
 
 def _period(request):
     try:
-        return periods.parse(request.query_params, clock.now().date())
+        return periods.parse(request.query_params, clock.today())
     except periods.PeriodError as exc:
         raise ValidationError({"period": str(exc)}) from None
 
@@ -38,7 +38,7 @@ def heat_map(request):
     params = request.GET
     try:
         bbox, zoom = parse_bbox(params.get("bbox")), parse_zoom(params.get("zoom"))
-        period = periods.parse(params, clock.now().date())
+        period = periods.parse(params, clock.today())
     except (MapRequestError, periods.PeriodError) as exc:
         return JsonResponse({"detail": str(exc)}, status=400)
     category = params.get("category") or ""

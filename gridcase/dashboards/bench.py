@@ -151,7 +151,7 @@ def _sample(client, url, params, requests):
 def _measure(*, write, requests: int) -> None:
     leader, admin = User.objects.get(username="leader"), User.objects.get(username="admin")
     town, county = leader.area, admin.area
-    month = clock.now().date().replace(day=1)
+    month = clock.today().replace(day=1)
     last_month = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
     leader_client, admin_client = Client(SERVER_NAME="localhost"), Client(SERVER_NAME="localhost")
     leader_client.force_login(leader)

@@ -49,7 +49,7 @@ def refresh(*, since: date | None = None) -> int:
 
 
 def refresh_recent() -> int:
-    return refresh(since=_add_months(clock.now().date().replace(day=1), -(REFRESH_MONTHS - 1)))
+    return refresh(since=_add_months(clock.today().replace(day=1), -(REFRESH_MONTHS - 1)))
 
 
 _memo: dict[str, tuple[float, object]] = {}

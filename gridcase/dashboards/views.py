@@ -29,10 +29,10 @@ def dashboard_area(request, code):
 
 def _period(request, form):
     try:
-        return periods.parse(request.GET, clock.now().date())
+        return periods.parse(request.GET, clock.today())
     except periods.PeriodError as exc:
         form.add_error(None, str(exc))
-        return periods.month_of(clock.now().date())
+        return periods.month_of(clock.today())
 
 
 def drill_url(*, code: str, key: str, part: str, period, filters) -> str:
@@ -158,7 +158,7 @@ def report_pdf(request, code):
     if area.level != Level.TOWN:
         raise Http404("Monthly reports are per town.")
     try:
-        period = periods.parse({"period": "month", "start": request.GET.get("start")}, clock.now().date())
+        period = periods.parse({"period": "month", "start": request.GET.get("start")}, clock.today())
     except periods.PeriodError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     pdf = report.monthly_pdf(user=request.user, area=area, period=period)

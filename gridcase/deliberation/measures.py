@@ -94,3 +94,26 @@ def _completion_days(topics, events, start, end) -> float | None:
     if not deltas:
         return None
     return _days(sum(deltas, start - start) / len(deltas))
+
+
+def _survey_satisfaction(code: str, period, filters):
+    from gridcase.dashboards.measures.registry import Figure
+
+    start, end = period.bounds()
+    survey = SurveyResponse.objects.filter(topic__village_code__startswith=code, at__gte=start, at__lt=end)
+    counts = survey.aggregate(total=Count("*"), good=Count("id", filter=Q(rating__in=["satisfied", "fairly"])))
+    return Figure(num=counts["good"], den=counts["total"])
+
+
+def _register_on_dashboards():
+    from decimal import Decimal
+
+    from gridcase.dashboards.measures.registry import HIGHER, Measure, register
+
+    register(Measure(
+        key="deliberation_satisfaction", label=_("援法议事满意率"), unit="%", direction=HIGHER,
+        default_target=Decimal(90), definition=DEFINITIONS["satisfaction_rate"], compute=_survey_satisfaction,
+        section="deliberation"))
+
+
+_register_on_dashboards()

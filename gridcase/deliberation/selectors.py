@@ -24,7 +24,7 @@ def topic_list(*, user, q: str = "", state: str = "", list_item=None, village: s
     if fast_track:
         topics = topics.filter(fast_track=True)
     if overdue:
-        topics = topics.filter(state=State.EXECUTING, execution_deadline__lt=clock.now().date())
+        topics = topics.filter(state=State.EXECUTING, execution_deadline__lt=clock.today())
     if q := q.strip():
         topics = topics.filter(Q(title__icontains=q) | Q(description__icontains=q))
     return topics.order_by("-fast_track", "-registered_at", "-id")

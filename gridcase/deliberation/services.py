@@ -553,7 +553,7 @@ def completion_reject(*, topic: Topic | int, actor, reason: str, expected_versio
 def execution_overdue_notify(*, topic_id: int) -> Topic | None:
     """Tell the village's cadres and the town's leaders, once per deadline, that a decision is
     overdue. Claimed with the overdue_notified_at column, so two sweeps never both send it."""
-    today = clock.now().date()
+    today = clock.today()
     claimed = Topic.objects.filter(pk=topic_id, state=State.EXECUTING, overdue_notified_at__isnull=True,
                                    execution_deadline__lt=today).update(overdue_notified_at=clock.now())
     if claimed != 1:

@@ -38,7 +38,7 @@ def topic_list(request):
     query.pop("page", None)
     counts = selectors.state_counts(user=request.user)
     return render(request, "deliberation/list.html", {
-        "filters": filters, "page": page, "query": query.urlencode(), "today": clock.now().date(),
+        "filters": filters, "page": page, "query": query.urlencode(), "today": clock.today(),
         "tabs": [(state, label, counts.get(state, 0)) for state, label in State.choices],
         "can_propose": request.user.role in permissions.PROPOSERS, **_ledgers(request.user),
     })
@@ -100,7 +100,7 @@ def topic_detail(request, topic_id):
         "can_answer": "cadre" in hats and permissions.state_allows(topic, "answer"),
         "answer_form": forms.AnswerForm(),
         "overdue": topic.state == State.EXECUTING and topic.execution_deadline is not None
-        and topic.execution_deadline < clock.now().date(),
+        and topic.execution_deadline < clock.today(),
     })
 
 
@@ -421,7 +421,7 @@ def advisers_list(request, town_code, fmt):
 
 @login_required
 def measures_page(request):
-    today = clock.now().date()
+    today = clock.today()
     form = forms.PeriodForm(request.GET or None, initial={"start": today.replace(day=1) - timedelta(days=365),
                                                           "end": today})
     start, end = today.replace(day=1) - timedelta(days=365), today

@@ -6,7 +6,7 @@ Only `travel` changes it, and only inside its `with` block, so production code a
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -15,6 +15,12 @@ _frozen: ContextVar[datetime | None] = ContextVar("gridcase_clock", default=None
 
 def now() -> datetime:
     return _frozen.get() or timezone.now()
+
+
+def today() -> date:
+    """Today in the site's time zone (Asia/Shanghai): `now().date()` would be the UTC date, a day
+    behind from midnight to 08:00."""
+    return timezone.localdate(now())
 
 
 @contextmanager

@@ -157,7 +157,7 @@ FROM generate_series(1, %(n)s) AS i,
 def _compliance(*, write, key_areas: int, tracks: int) -> None:
     grids = list(Area.objects.filter(level=Level.GRID).order_by("code"))
     centres = [g.geom.point_on_surface for g in grids]
-    week = selectors.week_of(clock.now().date()) - timedelta(days=7)
+    week = selectors.week_of(clock.today()) - timedelta(days=7)
     start, _ = selectors.week_bounds(week)
     params = {"grids": [g.pk for g in grids], "codes": [g.code for g in grids], "ngrids": len(grids),
               "lons": [p.x for p in centres], "lats": [p.y for p in centres], "week": start}

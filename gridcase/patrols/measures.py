@@ -17,7 +17,7 @@ def key_area_patrol_compliance(code: str, period, filters) -> Figure:
     week = week_of(period.start)
     if week < period.start:
         week += timedelta(days=7)
-    last = min(period.end, week_of(clock.now().date()))
+    last = min(period.end, week_of(clock.today()))
     while week < last:
         areas = key_area_compliance(territory=code, week_start=week)
         met += sum(area.met for area in areas)

@@ -85,7 +85,7 @@ def build(*, per_village: int = 4, days: int = 120, today: datetime | None = Non
         first = next((r for r in made if r.state in ("registered", "handling")), made[0])
         with transaction.atomic(), clock.travel(min(_at(first.received_on + timedelta(days=3), rng), today)):
             again = services.request_register(
-                actor=cadre, matter=first.matter + "，大家都在说", category=first.category, received_on=clock.now().date(),
+                actor=cadre, matter=first.matter + "，大家都在说", category=first.category, received_on=clock.today(),
                 channel=Channel.WECHAT, village=village, location=first.location, reporter=_person(rng))
             total += 1
             if int(village.code[-3:]) % 2 and first.state in ("registered", "handling"):

@@ -32,6 +32,10 @@ def page(phone, live_url):
     page.goto(f"{live_url}/cases/new/")
     page.wait_for_selector("#picker path.leaflet-interactive")
     # Installing pre-caches the whole app shell: on a loaded two-core machine that can take a while.
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
+        page.reload()  # a page loaded while the worker is active is controlled by it, claim() or not
+        page.wait_for_selector("#picker path.leaflet-interactive")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=45_000)
     return page
 

@@ -68,7 +68,7 @@ def make_topic(users, village, item, meeting, supervisor):
             return _fresh(topic)
         cadre = users["cadre"]
         services.topic_assign(topic=topic, actor=cadre, responsible=users["worker"], responsible_name="",
-                              deadline=clock.now().date() + timedelta(days=30))
+                              deadline=clock.today() + timedelta(days=30))
         services.completion_report(topic=topic, actor=cadre, note="已拖走两辆车")
         if state == State.COMPLETION_REPORTED:
             return _fresh(topic)

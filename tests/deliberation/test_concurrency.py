@@ -19,7 +19,7 @@ def test_concurrent_sweeps_end_a_publicity_and_remind_an_overdue_topic_exactly_o
     with clock.travel(overdue.publicity_ends_at + timedelta(minutes=1)):
         services.publicity_end(topic_id=overdue.pk)
     services.topic_assign(topic=overdue, actor=User.objects.get(username="cadre"), responsible=None,
-                          responsible_name="主任", deadline=clock.now().date() - timedelta(days=1))
+                          responsible_name="主任", deadline=clock.today() - timedelta(days=1))
 
     def sweep():
         with clock.travel(due.publicity_ends_at + timedelta(minutes=1)):

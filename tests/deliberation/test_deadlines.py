@@ -55,7 +55,7 @@ def test_an_objection_after_the_period_is_refused(make_topic):
 
 def test_overdue_execution_is_reminded_to_the_cadres_and_the_town_leader_once(make_topic, users):
     topic = make_topic(State.EXECUTING)
-    deadline = clock.now().date() + timedelta(days=5)
+    deadline = clock.today() + timedelta(days=5)
     services.topic_assign(topic=topic, actor=users["cadre"], responsible=None, responsible_name="村委会主任",
                           deadline=deadline)
     with clock.travel(clock.now() + timedelta(days=5)):
@@ -72,11 +72,11 @@ def test_overdue_execution_is_reminded_to_the_cadres_and_the_town_leader_once(ma
 def test_a_new_deadline_gets_its_own_reminder(make_topic, users):
     topic = make_topic(State.EXECUTING)
     services.topic_assign(topic=topic, actor=users["cadre"], responsible=None, responsible_name="主任",
-                          deadline=clock.now().date() - timedelta(days=1))
+                          deadline=clock.today() - timedelta(days=1))
     assert services.sweep()["overdue_reminded"] == 1
     topic.refresh_from_db()
     services.topic_assign(topic=topic, actor=users["cadre"], responsible=None, responsible_name="主任",
-                          deadline=clock.now().date() + timedelta(days=1), expected_version=topic.version)
+                          deadline=clock.today() + timedelta(days=1), expected_version=topic.version)
     with clock.travel(clock.now() + timedelta(days=3)):
         assert services.sweep()["overdue_reminded"] == 1
     assert Notification.objects.filter(kind="deliberation.overdue", recipient=users["cadre"]).count() == 2

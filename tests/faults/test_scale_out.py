@@ -30,7 +30,8 @@ def two_of_each():
     urls = [next(web) for web in webs]
     names = [f"scale-{i}@localhost" for i in (1, 2)]
     workers = [spawn_celery(*WORKER_ARGS, "-n", name, env=env, log=f"{name}-{redis.port}.log") for name in names]
-    control = Celery(broker=f"redis://127.0.0.1:{redis.port}/{_redis_db()}")
+    # Not the current app: the rest of this process keeps sending to its own broker.
+    control = Celery(broker=f"redis://127.0.0.1:{redis.port}/{_redis_db()}", set_as_current=False)
     try:
         _wait_until(lambda: set(names) <= {name for reply in control.control.ping(timeout=1) for name in reply},
                     "both Celery workers", seconds=60)

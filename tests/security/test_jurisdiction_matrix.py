@@ -74,7 +74,7 @@ def home(users, make_case, make_hazard, make_topic):  # noqa: F811
     attachment = case_services.case_attach(case=case, actor=users["worker"], upload=photo())
     hazard = make_hazard(photos=[photo()])
     inspections.plan_create(actor=users["cadre"], title="危房月查", location=hazard.location, interval="monthly",
-                            assignee=users["worker"], starts_on=clock.now().date(), hazard=hazard)
+                            assignee=users["worker"], starts_on=clock.today(), hazard=hazard)
     inspections.create_due_tasks()
     topic = make_topic(TopicState.EXECUTING)
     progress = deliberation_services.progress_add(topic=topic, actor=users["cadre"], note="已清理一辆", photos=[photo()])
@@ -83,7 +83,7 @@ def home(users, make_case, make_hazard, make_topic):  # noqa: F811
     rule = Rule.objects.create(name="屠园镇：调解期限提醒", reason="期限将至", area_id=users["leader"].area_id,
                                action="notify", deadline_share=50, notify=["assignees"])
     notification = notify(recipients=[users["cadre"]], kind="test.matrix", title="只给古河村干部")[0]
-    today = clock.now().date()
+    today = clock.today()
     grid = users["worker"].grids.order_by("code").first()
     start = (grid.geom.point_on_surface.x, grid.geom.point_on_surface.y)
     resident_request = request_services.request_register(
