@@ -597,7 +597,7 @@ def sweep() -> dict[str, int]:
     due = Topic.objects.filter(state=State.PUBLICITY, publicity_ends_at__lte=now).values_list("pk", flat=True)
     ended = sum(publicity_end(topic_id=pk) is not None for pk in list(due))
     overdue = Topic.objects.filter(state=State.EXECUTING, overdue_notified_at__isnull=True,
-                                   execution_deadline__lt=now.date()).values_list("pk", flat=True)
+                                   execution_deadline__lt=clock.today()).values_list("pk", flat=True)
     reminded = sum(execution_overdue_notify(topic_id=pk) is not None for pk in list(overdue))
     return {"publicity_ended": ended, "overdue_reminded": reminded}
 
