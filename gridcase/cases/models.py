@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from geodata.models import Area
+from gridcase.lib.events import TimelineEntry
 
 
 class Level(models.TextChoices):
@@ -272,9 +273,12 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class CaseEvent(models.Model):
+class CaseEvent(TimelineEntry, models.Model):
     """Append-only history of a case: the timeline and every measure are computed from these rows.
     The database refuses UPDATE and DELETE on this table (see migration 0002)."""
+
+    labels_module = "gridcase.cases.workflow"
+    states = State
 
     case = models.ForeignKey(Case, on_delete=models.DO_NOTHING, related_name="events", db_constraint=True)
     at = models.DateTimeField()
@@ -297,22 +301,6 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
-
-    @property
-    def label(self) -> str:
-        from gridcase.cases.workflow import EVENT_LABELS
-
-        return str(EVENT_LABELS.get(self.kind, self.kind))
-
-    @property
-    def moved(self) -> bool:
-        return self.from_state != self.to_state
-
-    def get_from_state_display(self) -> str:
-        return str(State(self.from_state).label) if self.from_state else ""
-
-    def get_to_state_display(self) -> str:
-        return str(State(self.to_state).label) if self.to_state else ""
 
 
 class CaseNumberCounter(models.Model):

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from geodata.models import Area
+from gridcase.lib.events import TimelineEntry
 
 
 class ListItem(models.Model):
@@ -130,8 +131,11 @@ class Topic(models.Model):
         return self.decision is not None and self.decision.passed
 
 
-class TopicEvent(models.Model):
+class TopicEvent(TimelineEntry, models.Model):
     """Append-only history of a topic (the database refuses UPDATE and DELETE: migration 0002)."""
+
+    labels_module = "gridcase.deliberation.workflow"
+    states = State
 
     topic = models.ForeignKey(Topic, on_delete=models.DO_NOTHING, related_name="events")
     at = models.DateTimeField()
@@ -153,22 +157,6 @@ class TopicEvent(models.Model):
 
     def __str__(self):
         return f"{self.topic_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
-
-    @property
-    def label(self) -> str:
-        from gridcase.deliberation.workflow import EVENT_LABELS
-
-        return str(EVENT_LABELS.get(self.kind, self.kind))
-
-    @property
-    def moved(self) -> bool:
-        return self.from_state != self.to_state
-
-    def get_from_state_display(self) -> str:
-        return str(State(self.from_state).label) if self.from_state else ""
-
-    def get_to_state_display(self) -> str:
-        return str(State(self.to_state).label) if self.to_state else ""
 
 
 class Meeting(models.Model):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geodata.models import Area
 from gridcase.cases.models import Level
+from gridcase.lib.events import TimelineEntry
 
 
 class Severity(models.IntegerChoices):
@@ -169,8 +170,11 @@ class ExtensionRequest(models.Model):
         return f"{self.hazard_id} → {self.new_deadline:%Y-%m-%d} ({self.get_decision_display()})"
 
 
-class HazardEvent(models.Model):
+class HazardEvent(TimelineEntry, models.Model):
     """Append-only history of a hazard; the database refuses UPDATE and DELETE (see migration 0002)."""
+
+    labels_module = "gridcase.hazards.workflow"
+    states = State
 
     hazard = models.ForeignKey(Hazard, on_delete=models.DO_NOTHING, related_name="events")
     at = models.DateTimeField()
@@ -193,22 +197,6 @@ class HazardEvent(models.Model):
 
     def __str__(self):
         return f"{self.hazard_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
-
-    @property
-    def label(self) -> str:
-        from gridcase.hazards.workflow import EVENT_LABELS
-
-        return str(EVENT_LABELS.get(self.kind, self.kind))
-
-    @property
-    def moved(self) -> bool:
-        return self.from_state != self.to_state
-
-    def get_from_state_display(self) -> str:
-        return str(State(self.from_state).label) if self.from_state else ""
-
-    def get_to_state_display(self) -> str:
-        return str(State(self.to_state).label) if self.to_state else ""
 
 
 class HazardNumberCounter(models.Model):
