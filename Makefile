@@ -18,9 +18,9 @@ bench: ## benchmarks: large synthetic data, prints figures (not part of the suit
 	GRIDCASE_PROFILE=dev .venv/bin/python manage.py bench locate --points $${POINTS:-1000000}
 	GRIDCASE_PROFILE=dev .venv/bin/python manage.py bench cases --cases $${CASES:-1000000}
 
-loadtest: ## bounded load test (locust, loopback, ≤ 2 minutes) on whatever the database holds
+loadtest: ## bounded load tests (locust, loopback, ≤ 2 minutes): `make loadtest`, `make loadtest MIX=api`
 	scripts/setup.sh
-	scripts/loadtest.sh
+	scripts/loadtest.sh $(MIX)
 
 lint:
 	.venv/bin/ruff check .

@@ -3,17 +3,15 @@
 (their queue, a case, accepting it with If-Match), 10% leaders (the dashboard). Afterwards every
 dispute the workers logged is looked up again: the count must match."""
 
-import os
 import random
 import re
 import uuid
 
-from locust import HttpUser, between, events, task
+from loadtest_record import record
+from locust import HttpUser, between, task
 from shapely.geometry import Point, shape
 
 PASSWORD = "gridcase-demo"
-logged: set[str] = set()  # client ids of the disputes the simulated workers logged
-refused: list[str] = []
 
 
 def log_in(user: HttpUser, username: str) -> None:
@@ -57,11 +55,7 @@ class GridWorker(HttpUser):
         body = {"client_id": client_id, "title": "压测：邻里因停车起争执", "category": "02", "lon": here.x, "lat": here.y}
         with self.client.post("/api/v1/cases/", json=body, headers={"X-CSRFToken": self.csrf, "Referer": self.host},
                               name="log a dispute (API)", catch_response=True) as response:
-            if response.status_code == 201:
-                logged.add(client_id)
-            else:
-                refused.append(f"{response.status_code} {response.text[:200]}")
-                response.failure(f"{response.status_code}")
+            record(response, client_id)
 
 
 class Mediator(HttpUser):
@@ -100,12 +94,3 @@ class Leader(HttpUser):
     def dashboard(self):
         self.client.get("/dashboard/", name="dashboard")
 
-
-@events.test_stop.add_listener
-def write_down_what_was_logged(environment, **kwargs):
-    """scripts/loadtest.sh looks each of these up in the database afterwards."""
-    with open(os.environ.get("LOADTEST_LOGGED", "var/loadtest/logged.txt"), "w") as f:
-        f.write("\n".join(sorted(logged)))
-    print(f"LOADTEST logged={len(logged)} refused={len(refused)}")
-    for line in refused[:5]:
-        print(f"  refused: {line}")
