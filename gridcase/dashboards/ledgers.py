@@ -1,19 +1,29 @@
-"""The ledgers people keep by hand, generated from the cases (openpyxl, one row per case)."""
+"""The ledgers people keep by hand, generated (openpyxl): one row per case, or per hazard."""
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from gridcase.cases import permissions, services
 from gridcase.cases.models import Case, State
+from gridcase.cases.selectors import cases_visible_to
+from gridcase.dashboards.periods import local_midnight
+from gridcase.hazards.models import Hazard
+from gridcase.hazards.selectors import hazards_visible_to
 
 MEDIATION_COLUMNS = [("序号", 6), ("案件编号", 24), ("登记日期", 12), ("当事人", 36), ("纠纷类型", 12),
                      ("纠纷简要情况", 40), ("调解员", 14), ("调解结果", 12), ("协议情况", 40), ("回访情况", 30)]
 REGISTER_COLUMNS = [("序号", 6), ("登记日期", 12), ("编号", 24), ("反映人", 16), ("问题类型", 12), ("问题内容", 40),
                     ("地点（网格）", 18), ("来源", 16), ("办理层级", 10), ("当前状态", 10), ("办理期限", 12),
                     ("办结日期", 12)]
+HAZARD_COLUMNS = [("序号", 6), ("隐患编号", 24), ("发现日期", 12), ("隐患类别", 12), ("隐患等级", 10), ("隐患描述", 40),
+                  ("地点（网格）", 18), ("责任单位/责任人", 20), ("整改期限", 12), ("整改完成日期", 12), ("销号日期", 12),
+                  ("当前状态", 10), ("督办层级", 10), ("逾期", 8), ("返工次数", 8), ("延期次数", 8)]
 
 
 def _date(value) -> str:
@@ -66,22 +76,56 @@ def register_row(user, n: int, case: Case) -> list:
             _date(case.deadline), _date(case.closed_at)]
 
 
-LAYOUTS = {"mediation_ledger": ("矛盾纠纷排查调处台账", MEDIATION_COLUMNS, mediation_row),
-           "problem_register": ("问题登记簿", REGISTER_COLUMNS, register_row)}
+def hazard_row(user, n: int, hazard: Hazard) -> list:
+    responsible = "，".join(filter(None, [hazard.responsible_name, hazard.responsible_contact]))
+    return [n, hazard.number, _date(hazard.reported_at), hazard.category.name, hazard.get_severity_display(),
+            (hazard.description or hazard.title)[:500], hazard.grid.name, responsible, _date(hazard.deadline),
+            _date(hazard.rectified_at), _date(hazard.closed_at), hazard.get_state_display(), hazard.get_level_display(),
+            "是" if hazard.is_overdue else "", hazard.rework_count, hazard.extension_count]
 
 
-def write(*, kind: str, user, title: str, cases: Iterable[Case], out, progress: Callable[[int], None]) -> int:
+def _registered_between(queryset: QuerySet, field: str, *, code: str, start: date, end: date) -> QuerySet:
+    """Under `code`, registered on the days start…end inclusive (local dates)."""
+    return queryset.filter(**{"area_code__startswith": code, f"{field}__gte": local_midnight(start),
+                              f"{field}__lt": local_midnight(end + timedelta(days=1))}).order_by(field, "id")
+
+
+def cases_for(*, user, code: str, start: date, end: date) -> QuerySet[Case]:
+    return (_registered_between(cases_visible_to(user=user), "registered_at", code=code, start=start, end=end)
+            .select_related("category", "grid", "agreement", "registered_by").defer("grid__geom")
+            .prefetch_related("parties", "mediators", "follow_ups"))
+
+
+def hazards_for(*, user, code: str, start: date, end: date) -> QuerySet[Hazard]:
+    return (_registered_between(hazards_visible_to(user=user), "reported_at", code=code, start=start, end=end)
+            .select_related("category", "grid").defer("grid__geom"))
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    columns: list[tuple[str, int]]
+    row: Callable  # (user, n, object) → the row's cells
+    objects: Callable[..., QuerySet]  # (user=, code=, start=, end=) → what the ledger lists, in order
+
+
+LAYOUTS = {"mediation_ledger": Layout("矛盾纠纷排查调处台账", MEDIATION_COLUMNS, mediation_row, cases_for),
+           "problem_register": Layout("问题登记簿", REGISTER_COLUMNS, register_row, cases_for),
+           "hazard_ledger": Layout("安全隐患排查整治台账", HAZARD_COLUMNS, hazard_row, hazards_for)}
+
+
+def write(*, kind: str, user, title: str, objects: Iterable, out, progress: Callable[[int], None]) -> int:
     """Write the ledger to the file-like `out`; `progress(rows)` is called every 200 rows."""
-    name, columns, row = LAYOUTS[kind]
+    layout = LAYOUTS[kind]
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(name)
-    for i, (_, width) in enumerate(columns):
+    sheet = book.create_sheet(layout.name)
+    for i, (_, width) in enumerate(layout.columns):
         sheet.column_dimensions[chr(ord("A") + i)].width = width
-    sheet.append([_cell(sheet, f"{title}{name}", bold=True)])
-    sheet.append([_cell(sheet, heading, bold=True) for heading, _ in columns])
+    sheet.append([_cell(sheet, f"{title}{layout.name}", bold=True)])
+    sheet.append([_cell(sheet, heading, bold=True) for heading, _ in layout.columns])
     n = 0
-    for n, case in enumerate(cases, start=1):
-        sheet.append(row(user, n, case))
+    for n, obj in enumerate(objects, start=1):
+        sheet.append(layout.row(user, n, obj))
         if n % 200 == 0:
             progress(n)
     book.save(out)

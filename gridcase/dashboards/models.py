@@ -68,6 +68,7 @@ class Export(models.Model):
     class Kind(models.TextChoices):
         MEDIATION_LEDGER = "mediation_ledger", _("矛盾纠纷排查调处台账")
         PROBLEM_REGISTER = "problem_register", _("问题登记簿")
+        HAZARD_LEDGER = "hazard_ledger", _("安全隐患排查整治台账")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")

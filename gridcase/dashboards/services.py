@@ -2,7 +2,7 @@
 
 import io
 import logging
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -10,10 +10,8 @@ from django.utils.translation import gettext as _
 
 from geodata.models import Area
 from gridcase.accounts.jurisdiction import covers_code
-from gridcase.cases.selectors import cases_visible_to
 from gridcase.dashboards import ledgers, selectors
 from gridcase.dashboards.models import Export
-from gridcase.dashboards.periods import local_midnight
 from gridcase.lib import clock
 from gridcase.lib.tasks import enqueue_on_commit
 
@@ -28,7 +26,7 @@ class ExportError(Exception):
 
 @transaction.atomic
 def export_request(*, actor, kind: str, code: str, start: date, end: date) -> Export:
-    """Queue a ledger of the cases registered in [start, end] under `code` (within the actor's jurisdiction)."""
+    """Queue a ledger of the cases (or hazards) registered in [start, end] under `code`, of those the actor may see."""
     selectors.home_area(actor)
     if kind not in Export.Kind.values:
         raise ExportError(_("未知台账类型"))
@@ -43,15 +41,6 @@ def export_request(*, actor, kind: str, code: str, start: date, end: date) -> Ex
     return export
 
 
-def export_cases(export: Export):
-    user = export.user
-    return (cases_visible_to(user=user)
-            .filter(area_code__startswith=export.area_code, registered_at__gte=local_midnight(export.start),
-                    registered_at__lt=local_midnight(export.end + timedelta(days=1)))
-            .select_related("category", "grid", "agreement", "registered_by").defer("grid__geom")
-            .prefetch_related("parties", "mediators", "follow_ups").order_by("registered_at", "id"))
-
-
 def export_run(*, export_id: int) -> None:
     """Write the ledger. Claimed with a conditional update: a second worker given the same id
     returns at once."""
@@ -59,13 +48,14 @@ def export_run(*, export_id: int) -> None:
         return
     export = Export.objects.select_related("user").get(pk=export_id)
     try:
-        cases = export_cases(export)
-        total = cases.count()
+        objects = ledgers.LAYOUTS[export.kind].objects(user=export.user, code=export.area_code, start=export.start,
+                                                       end=export.end)
+        total = objects.count()
         Export.objects.filter(pk=export.pk).update(total=total)
         area = Area.objects.get(code=export.area_code)
         out = io.BytesIO()
         title = f"{area.name}（{export.start:%Y-%m-%d} 至 {export.end:%Y-%m-%d}）"
-        rows = ledgers.write(kind=export.kind, user=export.user, title=title, cases=cases.iterator(chunk_size=500),
+        rows = ledgers.write(kind=export.kind, user=export.user, title=title, objects=objects.iterator(chunk_size=500),
                              out=out, progress=lambda n: Export.objects.filter(pk=export.pk).update(done_rows=n))
         export.file.save(f"{export.kind}-{export.pk}.xlsx", ContentFile(out.getvalue()), save=False)
         Export.objects.filter(pk=export.pk).update(file=export.file.name, done_rows=rows, total=rows,

@@ -12,6 +12,9 @@ from gridcase.cases.models import Case, PersonalDataView
 from gridcase.cases.services import PartyInput
 from gridcase.dashboards import services
 from gridcase.dashboards.models import Export
+from gridcase.hazards import services as hazard_services
+from gridcase.hazards.models import HazardCategory, Severity
+from gridcase.lib import clock
 from tests.conftest import GENGCHE, GUHE, TUYUAN
 from tests.dashboards import scenario
 
@@ -101,3 +104,39 @@ def test_a_second_worker_does_not_write_the_same_export_again(users):
     services.export_run(export_id=export.pk)
     export.refresh_from_db()
     assert export.status == "done" and export.file.name == first
+
+
+@pytest.mark.django_db
+def test_the_hazard_ledger_lists_the_villages_hazards_of_the_period_one_row_each(settings, tmp_path, users):
+    settings.MEDIA_ROOT = tmp_path
+    fire = HazardCategory.objects.get(name="消防")
+
+    def report(username, when, **fields):
+        actor = users[username]
+        with clock.travel(when):
+            return hazard_services.hazard_report(actor=actor, category=fire, title="楼道堆放杂物堵塞消防通道",
+                                                 location=actor.grids.order_by("code").first().geom.point_on_surface,
+                                                 **fields)
+
+    ordered = report("worker", scenario.at(10, 12), severity=Severity.SERIOUS, description="三楼楼道堆满纸箱")
+    with clock.travel(scenario.at(10, 12, 15)):
+        hazard_services.hazard_verify(hazard=ordered, actor=users["cadre"])
+        hazard_services.hazard_order_rectification(
+            hazard=ordered, actor=users["cadre"], deadline=hazard_services.end_of_day(date(2026, 10, 16)),
+            responsible_kind="unit", responsible_name="古河村便民超市", responsible_contact="0527-8888000")
+    reported = report("worker", scenario.at(10, 20))
+    report("worker2", scenario.at(10, 13))  # 耿车镇: not the cadre's
+    report("worker", scenario.at(11, 2))  # after the period
+
+    export = services.export_request(actor=users["cadre"], kind="hazard_ledger", code=GUHE,
+                                     start=date(2026, 10, 1), end=date(2026, 10, 31))
+    services.export_run(export_id=export.pk)
+
+    rows = _rows(export)
+    assert rows[0][0] == "古河村（2026-10-01 至 2026-10-31）安全隐患排查整治台账"
+    assert rows[1][:3] == ("序号", "隐患编号", "发现日期")
+    assert [r[1] for r in rows[2:]] == [ordered.number, reported.number]
+    grid = users["worker"].grids.order_by("code").first().name
+    assert rows[2] == (1, ordered.number, "2026-10-12", "消防", "较大", "三楼楼道堆满纸箱", grid,
+                       "古河村便民超市，0527-8888000", "2026-10-16", None, None, "整改中", "村级", "是", 0, 0)
+    assert rows[3][11] == "已上报" and rows[3][8] is None and rows[3][13] is None
