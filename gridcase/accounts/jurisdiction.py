@@ -42,6 +42,25 @@ def within(user, field: str = "code") -> Q:
     return q
 
 
+# Subjects keep a code column per level (county_code … area_code). A jurisdiction code is matched on
+# the column of its level with an equality, so lists come out of that column's index in order.
+CODE_COLUMNS = {6: "county_code", 9: "town_code", 12: "village_code", 15: "area_code"}
+
+
+def within_code_columns(user) -> Q:
+    """Like `within`, for models with the four code columns."""
+    codes = jurisdiction_codes(user)
+    if "" in codes:
+        return Q()
+    by_column: dict[str, list[str]] = {}
+    for code in codes:
+        by_column.setdefault(CODE_COLUMNS[len(code)], []).append(code)
+    q = Q(pk__in=[])
+    for column, values in by_column.items():
+        q |= Q(**{f"{column}__in": values})
+    return q
+
+
 def scope(queryset: QuerySet, user, field: str = "code") -> QuerySet:
     return queryset.filter(within(user, field))
 

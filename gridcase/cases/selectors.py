@@ -9,29 +9,16 @@ from django.contrib.gis.measure import D
 from django.db.models import Count, F, Q, QuerySet
 
 from geodata.maps import degrees_per_pixel
-from gridcase.accounts.jurisdiction import jurisdiction_codes, scope
+from gridcase.accounts.jurisdiction import scope, within_code_columns
 from gridcase.accounts.models import User
 from gridcase.accounts.selectors import users_covering
 from gridcase.cases.models import OPEN_STATES, Case, CaseEvent, Party
 from gridcase.cases.workflow import HANDLERS, QUEUES
 from gridcase.lib import clock, crypto
 
-# A jurisdiction code of this length is matched on this column (an equality, so lists can be
-# read from the column's (code, -registered_at, -id) index in order).
-_COLUMN_FOR_LENGTH = {6: "county_code", 9: "town_code", 12: "village_code", 15: "area_code"}
-
 
 def cases_visible_to(*, user) -> QuerySet[Case]:
-    codes = jurisdiction_codes(user)
-    if "" in codes:
-        return Case.objects.all()
-    by_column: dict[str, list[str]] = {}
-    for code in codes:
-        by_column.setdefault(_COLUMN_FOR_LENGTH[len(code)], []).append(code)
-    q = Q(pk__in=[])
-    for column, values in by_column.items():
-        q |= Q(**{f"{column}__in": values})
-    return Case.objects.filter(q)
+    return Case.objects.filter(within_code_columns(user))
 
 
 # Named sets of cases that other apps define, so that a figure can link to the list of cases behind

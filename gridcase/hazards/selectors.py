@@ -8,28 +8,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridcase.accounts.jurisdiction import jurisdiction_codes, scope
+from gridcase.accounts.jurisdiction import scope, within_code_columns
 from gridcase.hazards.models import OPEN_STATES, ExtensionRequest, Hazard, HazardEvent, InspectionTask, State
 from gridcase.hazards.permissions import supervising_level
 from gridcase.hazards.services import end_of_day
 from gridcase.hazards.workflow import TODO
 from gridcase.lib import clock
 
-# A jurisdiction code of this length is matched on this column (an equality on an indexed column).
-_COLUMN_FOR_LENGTH = {6: "county_code", 9: "town_code", 12: "village_code", 15: "area_code"}
-
 
 def hazards_visible_to(*, user) -> QuerySet[Hazard]:
-    codes = jurisdiction_codes(user)
-    if "" in codes:
-        return Hazard.objects.all()
-    by_column: dict[str, list[str]] = {}
-    for code in codes:
-        by_column.setdefault(_COLUMN_FOR_LENGTH[len(code)], []).append(code)
-    q = Q(pk__in=[])
-    for column, values in by_column.items():
-        q |= Q(**{f"{column}__in": values})
-    return Hazard.objects.filter(q)
+    return Hazard.objects.filter(within_code_columns(user))
 
 
 def hazard_list(*, user, state: str = "", category=None, severity: int | None = None, overdue: bool = False,

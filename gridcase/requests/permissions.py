@@ -3,12 +3,10 @@
 from django.db.models import Q
 from django.http import Http404
 
-from gridcase.accounts.jurisdiction import covers_code, jurisdiction_codes
+from gridcase.accounts.jurisdiction import CODE_COLUMNS, covers_code, jurisdiction_codes
 from gridcase.accounts.models import Role
 from gridcase.requests.models import Kind, Office, Request
 from gridcase.requests.workflow import LABELS, ROLES, TRANSITIONS
-
-_COLUMN_FOR_LENGTH = {6: "county_code", 9: "town_code", 12: "village_code", 15: "area_code"}
 
 
 def visible(user) -> Q:
@@ -22,7 +20,7 @@ def visible(user) -> Q:
     # An equality on the column of the code's level, so lists come out of its (code, -registered_at) index.
     q = Q(pk__in=[])
     for code in codes:
-        column = _COLUMN_FOR_LENGTH.get(len(code))
+        column = CODE_COLUMNS.get(len(code))
         q |= Q(**{column: code}) if column else Q(area_code__startswith=code)
     if user.role == Role.GRID_WORKER:
         q |= Q(grid__isnull=True, village_code__in={code[:12] for code in codes})
