@@ -1,6 +1,4 @@
 import json
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -11,7 +9,6 @@ from django.shortcuts import render
 from django.template import engines
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 
 from geodata.selectors import jurisdiction_extent
@@ -19,23 +16,13 @@ from gridcase.accounts.jurisdiction import jurisdiction_codes
 from gridcase.cases.selectors import my_tasks
 from gridcase.front.health import health
 from gridcase.hazards.selectors import tasks_for as hazard_tasks_for
+from gridcase.lib.todo import Task, soonest_first
 from gridcase.requests.selectors import tasks_for as request_tasks_for
-
-
-@dataclass
-class Task:
-    title: str
-    what: str
-    deadline: datetime | None
-    url: str
-    overdue: bool
 
 
 def other_tasks(user) -> list[Task]:
     """Hazards and resident requests waiting on this user, soonest deadline first (cases are listed apart)."""
-    tasks = [Task(t.title, t.what, t.deadline, t.url, t.overdue) for t in hazard_tasks_for(user)]
-    tasks += [Task(t.title, _("民情诉求"), t.deadline, t.url, t.overdue) for t in request_tasks_for(user)]
-    return sorted(tasks, key=lambda t: (t.deadline is None, t.deadline or datetime.min.replace(tzinfo=UTC)))
+    return soonest_first(hazard_tasks_for(user) + request_tasks_for(user))
 
 
 @login_required

@@ -1,7 +1,5 @@
 """Reads of hazards and inspection tasks, always scoped to the user's jurisdiction."""
 
-from dataclasses import dataclass
-from datetime import datetime
 
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
@@ -14,6 +12,7 @@ from gridcase.hazards.permissions import supervising_level
 from gridcase.hazards.services import end_of_day
 from gridcase.hazards.workflow import TODO
 from gridcase.lib import clock
+from gridcase.lib.todo import Task, soonest_first
 
 
 def hazards_visible_to(*, user) -> QuerySet[Hazard]:
@@ -65,15 +64,6 @@ def hazard_points(*, user, bbox, open_only: bool = True) -> dict:
     return {"type": "FeatureCollection", "total": total, "truncated": total > len(features), "features": features}
 
 
-@dataclass(frozen=True)
-class Task:
-    title: str
-    what: str
-    deadline: datetime | None
-    url: str
-    overdue: bool
-
-
 def tasks_for(user, *, limit: int = 20) -> list[Task]:
     """What this user should do next about hazards: the hazards waiting on their role (to verify,
     to order, to follow, to check), pending extension requests for approvers, and their own open
@@ -99,8 +89,7 @@ def tasks_for(user, *, limit: int = 20) -> list[Task]:
                    .order_by("due_on")[:limit])
     tasks += [Task(t.plan.title, _("定期巡查"), end_of_day(t.due_on), reverse("hazards:inspection", args=[t.pk]),
                    t.due_on < today) for t in inspections]
-    far = datetime.max.replace(tzinfo=timezone.get_default_timezone())
-    return sorted(tasks, key=lambda t: t.deadline or far)[:limit]
+    return soonest_first(tasks)[:limit]
 
 
 def inspection_tasks_visible_to(*, user) -> QuerySet[InspectionTask]:

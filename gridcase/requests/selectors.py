@@ -7,9 +7,11 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from gridcase.accounts.models import Role
 from gridcase.lib import clock
+from gridcase.lib.todo import Task
 from gridcase.requests import permissions
 from gridcase.requests.models import OPEN_STATES, Kind, Office, Request, RequestEvent, State
 
@@ -160,14 +162,6 @@ def request_points(*, user, bbox) -> dict:
     return {"type": "FeatureCollection", "total": total, "features": features}
 
 
-@dataclass
-class Task:
-    title: str
-    deadline: object
-    url: str
-    overdue: bool
-
-
 def tasks_for(user, limit: int = 20) -> list[Task]:
     """What this user should do next about requests, soonest deadline first: a village cadre triages,
     handles the village's 小事 and closes what was replied; the town (and office members) answer
@@ -187,7 +181,8 @@ def tasks_for(user, limit: int = 20) -> list[Task]:
     rows = todo.distinct().order_by(F("deadline").asc(nulls_last=True), "registered_at").values_list(
         "pk", "number", "matter", "state", "deadline")[:limit]
     labels = dict(State.choices)
-    return [Task(title=f"{labels[state]}：{matter[:30]}", deadline=deadline, url=reverse("requests:detail", args=[pk]),
+    return [Task(title=f"{labels[state]}：{matter[:30]}", what=_("民情诉求"), deadline=deadline,
+                 url=reverse("requests:detail", args=[pk]),
                  overdue=bool(deadline and deadline < now and state in OPEN_STATES))
             for pk, number, matter, state, deadline in rows]
 
