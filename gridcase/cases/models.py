@@ -273,7 +273,7 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class CaseEvent(TimelineEntry, models.Model):
+class CaseEvent(TimelineEntry):
     """Append-only history of a case: the timeline and every measure are computed from these rows.
     The database refuses UPDATE and DELETE on this table (see migration 0002)."""
 
@@ -281,21 +281,11 @@ class CaseEvent(TimelineEntry, models.Model):
     states = State
 
     case = models.ForeignKey(Case, on_delete=models.DO_NOTHING, related_name="events", db_constraint=True)
-    at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
-                              related_name="+", help_text=_("为空表示系统（规则）"))
-    kind = models.CharField(max_length=40)  # dotted: case.registered, case.escalated …
-    from_state = models.CharField(max_length=12, blank=True)
-    to_state = models.CharField(max_length=12, blank=True)
     level = models.CharField(max_length=8)
-    version = models.PositiveIntegerField()
-    reason = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    class Meta(TimelineEntry.Meta):
         verbose_name = _("案件事件")
         verbose_name_plural = _("案件事件")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["case", "at"], name="case_event_timeline"),
                    models.Index(fields=["kind", "at"], name="case_event_kind_at")]
 

@@ -131,27 +131,21 @@ class Topic(models.Model):
         return self.decision is not None and self.decision.passed
 
 
-class TopicEvent(TimelineEntry, models.Model):
+class TopicEvent(TimelineEntry):
     """Append-only history of a topic (the database refuses UPDATE and DELETE: migration 0002)."""
 
     labels_module = "gridcase.deliberation.workflow"
     states = State
 
     topic = models.ForeignKey(Topic, on_delete=models.DO_NOTHING, related_name="events")
-    at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
                               related_name="+", help_text=_("为空表示系统或公众"))
-    kind = models.CharField(max_length=40)  # dotted: topic.accepted, topic.objection_lodged …
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
-    version = models.PositiveIntegerField()
-    reason = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    class Meta(TimelineEntry.Meta):
         verbose_name = _("议题事件")
         verbose_name_plural = _("议题事件")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["topic", "at"], name="topic_event_timeline"),
                    models.Index(fields=["kind", "at"], name="topic_event_kind_at")]
 

@@ -170,28 +170,18 @@ class ExtensionRequest(models.Model):
         return f"{self.hazard_id} → {self.new_deadline:%Y-%m-%d} ({self.get_decision_display()})"
 
 
-class HazardEvent(TimelineEntry, models.Model):
+class HazardEvent(TimelineEntry):
     """Append-only history of a hazard; the database refuses UPDATE and DELETE (see migration 0002)."""
 
     labels_module = "gridcase.hazards.workflow"
     states = State
 
     hazard = models.ForeignKey(Hazard, on_delete=models.DO_NOTHING, related_name="events")
-    at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
-                              related_name="+", help_text=_("为空表示系统（规则）"))
-    kind = models.CharField(max_length=40)  # dotted: hazard.reported, hazard.escalated …
-    from_state = models.CharField(max_length=12, blank=True)
-    to_state = models.CharField(max_length=12, blank=True)
     level = models.CharField(max_length=8)
-    version = models.PositiveIntegerField()
-    reason = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    class Meta(TimelineEntry.Meta):
         verbose_name = _("隐患事件")
         verbose_name_plural = _("隐患事件")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["hazard", "at"], name="hazard_event_timeline"),
                    models.Index(fields=["kind", "at"], name="hazard_event_kind_at")]
 

@@ -1,15 +1,36 @@
-"""What the timelines show of an append-only event row (cases, hazards, deliberation topics)."""
+"""The append-only event rows of cases, hazards and deliberation topics, and what their timelines show."""
 
 from importlib import import_module
 
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-class TimelineEntry:
-    """Mixed into an event model that has `kind`, `from_state` and `to_state`. `labels_module` names the
-    module holding the app's EVENT_LABELS (read lazily: workflow modules import the models);
-    `states` is the app's State choices."""
+
+class TimelineEntry(models.Model):
+    """An event: what happened (`kind`, dotted: case.escalated …), when, by whom, the state it moved
+    from and to, and the subject's version after it. A concrete model adds the subject's foreign key
+    and its indexes; its migration makes the table refuse UPDATE and DELETE.
+
+    `labels_module` names the module holding the app's EVENT_LABELS (read lazily: workflow modules
+    import the models); `states` is the app's State choices."""
 
     labels_module: str
     states: type
+
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
+                              related_name="+", help_text=_("为空表示系统（规则）"))
+    kind = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12, blank=True)
+    version = models.PositiveIntegerField()
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
 
     @property
     def label(self) -> str:
