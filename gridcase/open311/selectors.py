@@ -64,9 +64,9 @@ def service_requests(*, user, query: Query) -> Page:
     """Requests and hazards together, newest first: one UNION ordered and cut by the database, then the
     page's objects loaded with what their documents need."""
     requests = _requests(user=user, query=query).order_by().annotate(
-        kind=Value(REQUEST), at=F("registered_at")).values_list("kind", "id", "at")
+        source=Value(REQUEST), at=F("registered_at")).values_list("source", "id", "at")
     hazards = _hazards(user=user, query=query).order_by().annotate(
-        kind=Value(HAZARD), at=F("reported_at")).values_list("kind", "id", "at")
+        source=Value(HAZARD), at=F("reported_at")).values_list("source", "id", "at")
     offset = (query.page - 1) * query.page_size
     rows = list(requests.union(hazards, all=True).order_by("-at", "-id")[offset:offset + query.page_size + 1])
     more = len(rows) > query.page_size

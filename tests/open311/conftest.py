@@ -54,9 +54,9 @@ class GeoReport:
         except urllib.error.HTTPError as error:
             return Answer(error.code, dict(error.headers), error.read())
 
-    def get(self, path: str, **params) -> Answer:
+    def get(self, path: str, headers: dict | None = None, **params) -> Answer:
         query = f"?{urllib.parse.urlencode(params)}" if params else ""
-        return self._open(urllib.request.Request(self.url(path) + query))
+        return self._open(urllib.request.Request(self.url(path) + query, headers=headers or {}))
 
     def post(self, path: str, form: dict, headers: dict | None = None) -> Answer:
         body = urllib.parse.urlencode(form).encode()
