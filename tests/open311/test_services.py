@@ -66,6 +66,9 @@ def test_unknown_format_and_unknown_path_are_error_documents(georeport):
     answer = georeport.get("nothing-here.json")
     assert answer.status == 404
     assert answer.json()[0]["code"] == 404
+    answer = georeport.post("services.json", {"service_code": "request-road"})
+    assert (answer.status, answer.headers["Allow"]) == (405, "GET")
+    assert answer.json() == [{"code": 405, "description": "不支持 POST 请求"}]
 
 
 def test_unknown_jurisdiction_is_a_404(georeport):
