@@ -102,3 +102,8 @@ def jurisdiction_extent(*, codes: Sequence[str]) -> tuple[float, float, float, f
         return None
     areas = Area.objects.filter(code__in=[c for c in codes if c]) if "" not in codes else Area.objects.all()
     return areas.aggregate(extent=Extent("geom"))["extent"]
+
+
+def area_names(*, codes) -> dict[str, str]:
+    """{code: name} for these area codes, without their polygons."""
+    return dict(Area.objects.filter(code__in=set(codes)).values_list("code", "name"))

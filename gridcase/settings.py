@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "gridcase.demo",
     "gridcase.ops",
     "gridcase.api",
+    "gridcase.open311",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +239,8 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["gridcase.api.schema.only_v1"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "gridcase.api.schema.document_problems"],
 }
+# Who answers for the Open311 endpoint (its discovery document's `contact`), e.g. an office and phone.
+OPEN311_CONTACT = env("OPEN311_CONTACT", "")
 
 # JSON lines in production (for the log collector), readable text in development.
 LOG_FORMAT = env("LOG_FORMAT", "text" if DEV else "json")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("patrols/", include("gridcase.patrols.urls")),
     path("", include("gridcase.notifications.urls")),
     path("api/v1/", include("gridcase.api.urls")),
+    path("open311/", include("gridcase.open311.urls")),
     path("api/geodata/", include("geodata.urls")),
     path("api/cases/points/", CasePoints.as_view(), name="case-points"),
     path("api/cases/nearby/", NearbyCases.as_view(), name="case-nearby"),

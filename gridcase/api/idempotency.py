@@ -53,6 +53,15 @@ def _claim(owner: str, key: str, fingerprint: str) -> tuple[IdempotencyRecord | 
     return None, None
 
 
+def _refuse(request, status: int, slug: str, detail):
+    """A problem document, or on /open311/ the GeoReport error document its clients understand."""
+    if request.path.startswith("/open311/"):
+        from gridcase.open311.formats import error_response, format_of
+
+        return error_response(status, detail, format_of(request.path))
+    return problem_http_response(status, slug, detail, request.path)
+
+
 class IdempotencyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -62,7 +71,7 @@ class IdempotencyMiddleware:
         if request.method != "POST" or not key or not request.path.startswith(PREFIXES):
             return self.get_response(request)
         if len(key) > MAX_KEY_LENGTH:
-            return problem_http_response(400, "validation-error", _("Idempotency-Key 过长（上限 200 个字符）"), request.path)
+            return _refuse(request, 400, "validation-error", _("Idempotency-Key 过长（上限 200 个字符）"))
         fingerprint = _fingerprint(request)
         ours, earlier = _claim(_owner(request), key, fingerprint)
         if earlier is not None:
@@ -81,11 +90,10 @@ class IdempotencyMiddleware:
     @staticmethod
     def _answer_again(request, earlier: IdempotencyRecord, fingerprint: str):
         if earlier.request_hash != fingerprint:
-            return problem_http_response(422, "idempotency-key-reused",
-                                         _("该 Idempotency-Key 已用于另一个内容不同的请求；新请求请使用新的键"), request.path)
+            return _refuse(request, 422, "idempotency-key-reused",
+                           _("该 Idempotency-Key 已用于另一个内容不同的请求；新请求请使用新的键"))
         if earlier.status is None:
-            return problem_http_response(409, "idempotency-in-progress",
-                                         _("使用同一 Idempotency-Key 的请求仍在处理，请稍后重试"), request.path)
+            return _refuse(request, 409, "idempotency-in-progress", _("使用同一 Idempotency-Key 的请求仍在处理，请稍后重试"))
         response = HttpResponse(bytes(earlier.body), status=earlier.status, content_type=earlier.content_type)
         if earlier.location:
             response["Location"] = earlier.location

@@ -94,3 +94,10 @@ def tasks_for(user, *, limit: int = 20) -> list[Task]:
 
 def inspection_tasks_visible_to(*, user) -> QuerySet[InspectionTask]:
     return scope(InspectionTask.objects.select_related("plan", "assignee"), user, "area_code")
+
+
+def last_notes(*, hazard_ids) -> dict[int, str]:
+    """{hazard id: the reason or note of its latest event that has one}: one query for a page of hazards."""
+    rows = (HazardEvent.objects.filter(hazard_id__in=hazard_ids).exclude(reason="")
+            .order_by("hazard_id", "-at", "-id").distinct("hazard_id").values_list("hazard_id", "reason"))
+    return dict(rows)

@@ -4,6 +4,7 @@ to every action — never its content and never a success. A new route with an o
 test does not know fails it until a factory is added below."""
 
 import re
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -39,8 +40,9 @@ pytestmark = pytest.mark.django_db
 
 FOREIGN = ["worker2", "mediator2", "cadre2", "leader2", "adviser2"]
 REFUSED = {403, 404, 405}
-# Public by design (no login, no personal data): tested in tests/deliberation.
-PUBLIC = ("public/",)
+# Public by design (no login, no personal data): tested in tests/deliberation and tests/open311 (the
+# Open311 service catalogue; its service requests are in the matrix, and by token in tests/open311).
+PUBLIC = ("public/", "open311/discovery", "open311/v2/services")
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
 
 ACTIONS_BY_PREFIX = {
@@ -88,7 +90,7 @@ def home(users, make_case, make_hazard, make_topic):  # noqa: F811
     start = (grid.geom.point_on_surface.x, grid.geom.point_on_surface.y)
     resident_request = request_services.request_register(
         actor=users["worker"], matter="路灯不亮", category=RequestCategory.objects.first(), received_on=today,
-        location=grid.geom.point_on_surface)
+        location=grid.geom.point_on_surface, client_id=uuid.UUID("0b6f3c2e-7d41-4a8e-9c15-3f2a1e0d9b84"))
     three_list = request_lists.three_list_generate(village=users["cadre"].area, year=today.year,
                                                    quarter=(today.month - 1) // 3 + 1, actor=users["cadre"])
     office = Office.objects.create(code="TY-ZZB", name="屠园镇综治办", town_id=users["leader"].area_id)
@@ -105,6 +107,8 @@ def home(users, make_case, make_hazard, make_topic):  # noqa: F811
         "topic_id": topic.pk, "meeting_id": agenda.meeting_id, "item_id": agenda.pk,
         "objection_id": objected.objections.get().pk, "notification_id": notification.pk,
         "village_code": users["cadre"].area.code, "town_code": TUYUAN, "code": TUYUAN, "fmt": "xlsx",
+        ("open311/", "fmt"): "json", ("open311/", "service_request_id"): resident_request.number,
+        ("open311/", "token_id"): str(resident_request.client_id),
         ("hazards/", "photo_id"): hazard.photos.first().pk, ("deliberation/", "photo_id"): progress.photos.first().pk,
         ("deliberation/<int:topic_id>/objections/", "topic_id"): objected.pk,
     }
