@@ -20,6 +20,7 @@ from django.db.models.expressions import RawSQL
 from geodata.maps import SimplifyPreserveTopology, degrees_per_pixel
 from geodata.models import Area, Level
 from gridcase.cases.selectors import cases_visible_to
+from gridcase.dashboards import rollup
 from gridcase.dashboards.measures import registry
 from gridcase.dashboards.periods import Period
 from gridcase.lib.heat import OFFSET, SHIFT, SIZES, R
@@ -141,9 +142,22 @@ CHOROPLETH_MEASURES = ("success", "volume", "per_1000")
 def choropleth(*, area: Area, measure: str, period: Period, filters=registry.NO_FILTERS, zoom: int = 12) -> str:
     """A measure per child area (villages of a town or county, grids of a village) as GeoJSON text,
     outlines simplified to half a pixel at `zoom`. `per_1000` is cases registered per 1,000
-    households (the grids' household counts)."""
+    households (the grids' household counts). Kept in the cache under the rollup's generation when
+    its figures come from the rollup (they change only when it is refreshed)."""
     level = Level.GRID if area.level == Level.VILLAGE else Level.VILLAGE
     length = 15 if level == Level.GRID else 12
+    key = rollup.cache_key("choropleth", code=area.code, period=period, filters=filters, child_length=length,
+                           extra=(measure, zoom))
+    text = cache.get(key) if key else None
+    if text is None:
+        text = _choropleth(area=area, measure=measure, period=period, filters=filters, zoom=zoom, level=level,
+                           length=length)
+        if key:
+            cache.set(key, text, rollup.CACHE_SECONDS)
+    return text
+
+
+def _choropleth(*, area: Area, measure: str, period: Period, filters, zoom: int, level: str, length: int) -> str:
     key = "volume" if measure == "per_1000" else measure
     figures = registry.children([key], code=area.code, child_length=length, period=period, filters=filters)[key]
     households = _households(area.code, level)

@@ -77,6 +77,20 @@ def can_answer(*, code: str, periods: list[Period], filters: Filters, child_leng
             and all(p.aligned for p in periods) and last_refresh() is not None)
 
 
+CACHE_SECONDS = 600
+
+
+def cache_key(name: str, *, code: str, period: Period, filters: Filters, child_length: int | None, extra=()) -> str | None:
+    """A cache key for something computed from the rollup for this territory, period and filters,
+    under the rollup's generation (its last refresh: a refresh makes every older key unused); None
+    when the rollup cannot answer (live figures are not cached). The caller has checked that the
+    user may see `code`, so users of one territory share the entry."""
+    if not can_answer(code=code, periods=[period], filters=filters, child_length=child_length):
+        return None
+    generation = last_refresh().timestamp()
+    return ":".join(["dashboards", name, code, period.query(), filters.query(), *map(str, extra), f"{generation:.6f}"])
+
+
 def _where(code: str, filters: Filters, params: dict) -> str:
     params["prefix"] = code + "%"
     category = "category_id = %(category)s" if filters.category else "category_id IS NULL"

@@ -258,13 +258,15 @@ GROUP BY 1
 
 
 def key_area_compliance_by_week(*, territory: str, first_week: date, end_week: date) -> dict[date, tuple[int, int]]:
-    """{Monday: (key areas that met their requirement, key areas)} for the weeks in [first_week, end_week)."""
+    """{Monday: (key areas that met their requirement, key areas)} for the weeks whose Monday is in
+    [first_week, end_week) (`first_week` a Monday; each week counted whole)."""
     if first_week >= end_week:
         return {}
+    last_week = first_week + timedelta(days=7 * ((end_week - first_week - timedelta(days=1)).days // 7))
     start, _ = week_bounds(first_week)
-    end, _ = week_bounds(end_week)
+    _, end = week_bounds(last_week)
     params = {"prefix": territory + "%", "start": start, "end": end, "counted": list(COUNTED),
-              "tz": settings.TIME_ZONE, "first": first_week, "last": end_week - timedelta(days=7)}
+              "tz": settings.TIME_ZONE, "first": first_week, "last": last_week}
     return {week: (met, total) for week, met, total in _rows(KEY_AREA_WEEKS, params)}
 
 
