@@ -10,7 +10,9 @@ from rest_framework.views import APIView
 from geodata.maps import MapRequestError, parse_bbox, parse_zoom
 from gridcase.dashboards import maps, periods, selectors
 from gridcase.dashboards.forms import DashboardFilterForm
+from gridcase.hazards.models import State as HazardState
 from gridcase.lib import clock
+from gridcase.patrols.models import PatrolType
 
 
 def _period(request):
@@ -24,9 +26,13 @@ def _check_role(request):
     selectors.home_area(request.user)  # PermissionDenied (403) for roles without a dashboard
 
 
+HEAT_LAYERS = ("cases", "hazards", "tracks")
+
+
 @require_GET
 def heat_map(request):
-    """?bbox=w,s,e,n&zoom=z[&period=…&start=…&end=…][&category=id] → GeoJSON squares with counts.
+    """?bbox=w,s,e,n&zoom=z[&layer=cases|hazards|tracks][&period=…&start=…&end=…] and the layer's
+    filters (cases: category; hazards: category, state; tracks: type) → GeoJSON squares with counts.
 
     A plain view rather than DRF: it is the hottest endpoint, and PostGIS writes its JSON."""
     if not request.user.is_authenticated:
@@ -41,11 +47,25 @@ def heat_map(request):
         period = periods.parse(params, clock.today())
     except (MapRequestError, periods.PeriodError) as exc:
         return JsonResponse({"detail": str(exc)}, status=400)
-    category = params.get("category") or ""
-    if bbox is None or zoom is None or not (category.isdigit() or not category):
-        return JsonResponse({"detail": "需要 bbox 和 zoom 参数；类型应为编号"}, status=400)
-    text = maps.heat_geojson(user=request.user, bbox=bbox, zoom=zoom, period=period,
-                             category=int(category) if category else None)
+    if bbox is None or zoom is None:
+        return JsonResponse({"detail": "需要 bbox 和 zoom 参数"}, status=400)
+    layer, category = params.get("layer") or "cases", params.get("category") or ""
+    state, patrol_type = params.get("state") or "", params.get("type") or ""
+    if layer not in HEAT_LAYERS:
+        return JsonResponse({"detail": f"图层应为 {', '.join(HEAT_LAYERS)} 之一"}, status=400)
+    if not (category.isdigit() or not category):
+        return JsonResponse({"detail": "类型应为编号"}, status=400)
+    if state and state not in HazardState.values:
+        return JsonResponse({"detail": f"隐患状态应为 {', '.join(HazardState.values)} 之一"}, status=400)
+    if patrol_type and patrol_type not in PatrolType.values:
+        return JsonResponse({"detail": f"巡逻类型应为 {', '.join(PatrolType.values)} 之一"}, status=400)
+    where = {"user": request.user, "bbox": bbox, "zoom": zoom, "period": period}
+    if layer == "hazards":
+        text = maps.hazard_heat_geojson(**where, category=int(category) if category else None, state=state)
+    elif layer == "tracks":
+        text = maps.track_heat_geojson(**where, type=patrol_type)
+    else:
+        text = maps.heat_geojson(**where, category=int(category) if category else None)
     return HttpResponse(text, content_type="application/json")
 
 

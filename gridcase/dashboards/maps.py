@@ -1,9 +1,11 @@
 """Heat map, choropleth and hot spots: aggregated in PostGIS, within the user's jurisdiction.
 
-Heat bins come from the generated columns `cases_case.heat_<size>` (migration 0002): the count per
-cell is a GROUP BY on an indexed integer, never a geometry operation per request. The jurisdiction
-is applied on the case's area codes (cases.selectors.cases_visible_to); the bbox only narrows it,
-so a box drawn over another town returns nothing from there.
+Heat bins come from the generated columns `cases_case.heat_<size>` (migration 0002) and
+`hazards_hazard.heat_<size>` (hazards 0004), and for patrols from `patrols_trackcell` (the cells each
+kept track passes through, written at upload): the count per cell is a GROUP BY on an indexed
+integer, never a geometry operation per request (gridcase.lib.heat). The jurisdiction is applied on
+the rows' area codes (cases_visible_to, hazards_visible_to, track_cells_visible_to); the bbox only
+narrows it, so a box drawn over another town returns nothing from there.
 """
 
 import json
@@ -18,12 +20,11 @@ from django.db.models.expressions import RawSQL
 from geodata.maps import SimplifyPreserveTopology, degrees_per_pixel
 from geodata.models import Area, Level
 from gridcase.cases.selectors import cases_visible_to
+from gridcase.dashboards import rollup
 from gridcase.dashboards.measures import registry
 from gridcase.dashboards.periods import Period
+from gridcase.lib.heat import OFFSET, SHIFT, SIZES, R
 
-SIZES = (250, 1000, 4000, 16000)  # metres in EPSG:3857, as in migration 0002
-OFFSET, SHIFT = 1 << 30, 1 << 31
-R = 6378137.0
 MIN_CELL_PIXELS = 24
 
 
@@ -42,29 +43,21 @@ def to_lonlat(x: float, y: float) -> tuple[float, float]:
     return math.degrees(x / R), math.degrees(2 * math.atan(math.exp(y / R)) - math.pi / 2)
 
 
-def _cell(size: int, sql: str) -> RawSQL:
-    return RawSQL(sql.format(column=f'"cases_case"."heat_{size}"', shift=SHIFT), (), output_field=BigIntegerField())
-
-
-def heat_geojson(*, user, bbox, zoom: int, period: Period, category: int | None = None) -> str:
-    """Cases registered in the period, counted per square cell sized for the zoom, as GeoJSON
-    polygons with a `count` (text, built by PostGIS); only cells in the bbox and cases in the
-    user's jurisdiction."""
-    size = size_for_zoom(zoom)
+def _binned_json(rows, *, column: str, size: int, bbox) -> str:
+    """Count `rows` per square cell (`column`: the SQL of their bin key at `size`), keep the cells
+    in the bbox, and return the GeoJSON squares with a `count` as text built by PostGIS: Python
+    only passes it on."""
     west, south, east, north = bbox.extent
     x0, y0 = to_mercator(west, south)
     x1, y1 = to_mercator(east, north)
     ix0, ix1, iy0, iy1 = (math.floor(v / size) + OFFSET for v in (x0, x1, y0, y1))
-    start, end = period.bounds()
-    cases = cases_visible_to(user=user).filter(registered_at__gte=start, registered_at__lt=end)
-    if category:
-        cases = cases.filter(category_id=category)
-    counts = (cases.annotate(cell=_cell(size, "{column}"), iy=_cell(size, "({column} %% {shift})"))
-              .filter(cell__gte=ix0 * SHIFT, cell__lt=(ix1 + 1) * SHIFT, iy__gte=iy0, iy__lte=iy1)
-              .values("cell").annotate(n=Count("*")).order_by())
+    cell = RawSQL(column, (), output_field=BigIntegerField())
+    iy = RawSQL(f"({column} %% {SHIFT})", (), output_field=BigIntegerField())
+    counts = (rows.annotate(bin=cell, bin_y=iy)
+              .filter(bin__gte=ix0 * SHIFT, bin__lt=(ix1 + 1) * SHIFT, bin_y__gte=iy0, bin_y__lte=iy1)
+              .values("bin").annotate(n=Count("*")).order_by())
     sql, params = counts.query.sql_with_params()
-    # The corners of each cell back in degrees (inverse web mercator), and the JSON, in the database:
-    # Python only passes the text on.
+    # The corners of each cell back in degrees (inverse web mercator).
     lon = "round(degrees({v} * {size} / {r})::numeric, 6)"
     lat = "round(degrees(2 * atan(exp({v} * {size} / {r})) - pi() / 2)::numeric, 6)"
     w, e = (lon.format(v=v, size=size, r=R) for v in ("ix", "(ix + 1)"))
@@ -74,14 +67,56 @@ def heat_geojson(*, user, bbox, zoom: int, period: Period, category: int | None 
             SELECT json_build_object(
                 'type', 'FeatureCollection', 'size', {size}, 'max', COALESCE(max(n), 0), 'total', COALESCE(sum(n), 0),
                 'features', COALESCE(json_agg(json_build_object(
-                    'type', 'Feature', 'id', cell::text, 'properties', json_build_object('count', n),
+                    'type', 'Feature', 'id', bin::text, 'properties', json_build_object('count', n),
                     'geometry', json_build_object('type', 'Polygon', 'coordinates', json_build_array(json_build_array(
                         json_build_array({w}, {bottom}), json_build_array({e}, {bottom}), json_build_array({e}, {top}),
                         json_build_array({w}, {top}), json_build_array({w}, {bottom})))))), '[]'::json))::text
             FROM ({sql}) counted,
-                 LATERAL (SELECT counted.cell / {SHIFT} - {OFFSET} AS ix, mod(counted.cell, {SHIFT}) - {OFFSET} AS iy) cell_index
+                 LATERAL (SELECT counted.bin / {SHIFT} - {OFFSET} AS ix, mod(counted.bin, {SHIFT}) - {OFFSET} AS iy) cell_index
         """, params)
         return cursor.fetchone()[0]
+
+
+def heat_geojson(*, user, bbox, zoom: int, period: Period, category: int | None = None) -> str:
+    """Cases registered in the period, counted per square cell sized for the zoom, as GeoJSON
+    polygons with a `count` (text, built by PostGIS); only cells in the bbox and cases in the
+    user's jurisdiction."""
+    size = size_for_zoom(zoom)
+    start, end = period.bounds()
+    cases = cases_visible_to(user=user).filter(registered_at__gte=start, registered_at__lt=end)
+    if category:
+        cases = cases.filter(category_id=category)
+    return _binned_json(cases, column=f'"cases_case"."heat_{size}"', size=size, bbox=bbox)
+
+
+def hazard_heat_geojson(*, user, bbox, zoom: int, period: Period, category: int | None = None,
+                        state: str = "") -> str:
+    """Hazards reported in the period (of a category, in a state), counted per cell as for cases:
+    from the generated bin columns of hazards_hazard (hazards migration 0004)."""
+    from gridcase.hazards.selectors import hazards_visible_to
+
+    size = size_for_zoom(zoom)
+    start, end = period.bounds()
+    hazards = hazards_visible_to(user=user).filter(reported_at__gte=start, reported_at__lt=end)
+    if category:
+        hazards = hazards.filter(category_id=category)
+    if state:
+        hazards = hazards.filter(state=state)
+    return _binned_json(hazards, column=f'"hazards_hazard"."heat_{size}"', size=size, bbox=bbox)
+
+
+def track_heat_geojson(*, user, bbox, zoom: int, period: Period, type: str = "") -> str:
+    """Patrols started in the period (of a type) counted per cell their kept track passes through
+    (a patrol counts once in a cell however many fixes it left there): from patrols_trackcell, a few
+    rows per patrol written at track upload."""
+    from gridcase.patrols.selectors import track_cells_visible_to
+
+    size = size_for_zoom(zoom)
+    start, end = period.bounds()
+    cells = track_cells_visible_to(user=user).filter(size=size, started_at__gte=start, started_at__lt=end)
+    if type:
+        cells = cells.filter(type=type)
+    return _binned_json(cells, column='"patrols_trackcell"."cell"', size=size, bbox=bbox)
 
 
 def heat_bins(*, user, bbox, zoom: int, period: Period, category: int | None = None) -> dict:
@@ -107,9 +142,22 @@ CHOROPLETH_MEASURES = ("success", "volume", "per_1000")
 def choropleth(*, area: Area, measure: str, period: Period, filters=registry.NO_FILTERS, zoom: int = 12) -> str:
     """A measure per child area (villages of a town or county, grids of a village) as GeoJSON text,
     outlines simplified to half a pixel at `zoom`. `per_1000` is cases registered per 1,000
-    households (the grids' household counts)."""
+    households (the grids' household counts). Kept in the cache under the rollup's generation when
+    its figures come from the rollup (they change only when it is refreshed)."""
     level = Level.GRID if area.level == Level.VILLAGE else Level.VILLAGE
     length = 15 if level == Level.GRID else 12
+    key = rollup.cache_key("choropleth", code=area.code, period=period, filters=filters, child_length=length,
+                           extra=(measure, zoom))
+    text = cache.get(key) if key else None
+    if text is None:
+        text = _choropleth(area=area, measure=measure, period=period, filters=filters, zoom=zoom, level=level,
+                           length=length)
+        if key:
+            cache.set(key, text, rollup.CACHE_SECONDS)
+    return text
+
+
+def _choropleth(*, area: Area, measure: str, period: Period, filters, zoom: int, level: str, length: int) -> str:
     key = "volume" if measure == "per_1000" else measure
     figures = registry.children([key], code=area.code, child_length=length, period=period, filters=filters)[key]
     households = _households(area.code, level)

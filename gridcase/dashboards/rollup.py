@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from gridcase.dashboards.measures.cases import SQL, contributions_sql
-from gridcase.dashboards.measures.registry import Figure, Filters
+from gridcase.dashboards.measures.registry import Figure, Filters, sum_months
 from gridcase.dashboards.models import RollupState
 from gridcase.dashboards.periods import Period, _add_months, local_midnight
 from gridcase.lib import clock
@@ -77,6 +77,20 @@ def can_answer(*, code: str, periods: list[Period], filters: Filters, child_leng
             and all(p.aligned for p in periods) and last_refresh() is not None)
 
 
+CACHE_SECONDS = 600
+
+
+def cache_key(name: str, *, code: str, period: Period, filters: Filters, child_length: int | None, extra=()) -> str | None:
+    """A cache key for something computed from the rollup for this territory, period and filters,
+    under the rollup's generation (its last refresh: a refresh makes every older key unused); None
+    when the rollup cannot answer (live figures are not cached). The caller has checked that the
+    user may see `code`, so users of one territory share the entry."""
+    if not can_answer(code=code, periods=[period], filters=filters, child_length=child_length):
+        return None
+    generation = last_refresh().timestamp()
+    return ":".join(["dashboards", name, code, period.query(), filters.query(), *map(str, extra), f"{generation:.6f}"])
+
+
 def _where(code: str, filters: Filters, params: dict) -> str:
     params["prefix"] = code + "%"
     category = "category_id = %(category)s" if filters.category else "category_id IS NULL"
@@ -99,21 +113,12 @@ def read(keys: list[str], *, code: str, period: Period, filters: Filters,
 
 
 def series(keys: list[str], *, code: str, periods: list[Period], filters: Filters) -> dict[str, list[Figure]]:
-    params = {"start": periods[0].start, "end": periods[-1].end, "keys": keys}
-    found: dict[tuple[str, date], tuple[int, int]] = {}
+    """Each measure for each of `periods` (whole months, in any order), from one read of the months they span."""
+    params = {"start": min(p.start for p in periods), "end": max(p.end for p in periods), "keys": keys}
+    by_key: dict[str, dict[date, tuple[int, int]]] = {key: {} for key in keys}
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT measure, month, SUM(num), SUM(den) FROM dashboards_measuremonth"
                        f" WHERE {_where(code, filters, params)} GROUP BY 1, 2", params)
         for key, month, num, den in cursor.fetchall():
-            found[(key, month)] = (int(num), int(den))
-    result = {}
-    for key in keys:
-        figures = []
-        for period in periods:
-            num = den = 0
-            for month in period.months():
-                n, d = found.get((key, month), (0, 0))
-                num, den = num + n, den + d
-            figures.append(Figure(num, den, SQL[key].unit))
-        result[key] = figures
-    return result
+            by_key[key][month] = (int(num), int(den))
+    return {key: [sum_months(by_key[key], period, SQL[key].unit) for period in periods] for key in keys}

@@ -75,21 +75,20 @@ class Card:
 
 
 def cards(*, area: Area, period: Period, filters: Filters) -> list[Card]:
+    """Every measure's card: the period, the one before and the sparkline months asked for at once
+    (one grouped read per source: the case rollup, hazards, requests, …)."""
     keys = kpi_keys()
     targets = targets_for(code=area.code)
-    now = registry.figures(keys, code=area.code, period=period, filters=filters)
-    before = registry.figures(keys, code=area.code, period=period.previous(), filters=filters)
     months = last_months(period.months()[-1], SPARK_MONTHS)
-    history = registry.series(keys, code=area.code, periods=months, filters=filters)
+    found = registry.series(keys, code=area.code, periods=[period, period.previous(), *months], filters=filters)
     result = []
     for key in keys:
         measure = MEASURES[key]
-        value = now[key].value
-        result.append(Card(measure=measure, figure=now[key], previous=before[key], target=targets.get(key),
-                           rag=registry.rag(measure, value, targets.get(key)),
-                           sparkline=charts.sparkline([f.value for f in history[key]],
-                                                      colour=charts.RAG_COLOURS[registry.rag(measure, value, targets.get(key))]),
-                           series=history[key]))
+        now, before, *history = found[key]
+        rag = registry.rag(measure, now.value, targets.get(key))
+        result.append(Card(measure=measure, figure=now, previous=before, target=targets.get(key), rag=rag,
+                           sparkline=charts.sparkline([f.value for f in history], colour=charts.RAG_COLOURS[rag]),
+                           series=history))
     return result
 
 
@@ -165,9 +164,10 @@ def overdue(*, user, area: Area, filters: Filters) -> tuple[list[Case], int]:
     return list(cases[:LIST_LIMIT]), cases.values("pk")[:COUNT_CAP + 1].count()
 
 
-def escalated(*, user, area: Area, period: Period, filters: Filters) -> tuple[list[Case], int]:
+def escalated(*, user, area: Area, period: Period, filters: Filters, total: int | None = None) -> tuple[list[Case], int]:
     """Cases escalated in the period, most recent escalation first (whatever happened since), and
-    how many escalations there were (the `escalated` measure, from the rollup when it can)."""
+    how many escalations there were (the `escalated` measure, from the rollup when it can; `total`:
+    that figure, if the caller already has it)."""
     start, end = period.bounds()
     # Walk the period's escalations newest first (the (kind, at) index) and keep those of the
     # territory: stops after LIST_LIMIT, never reads the territory's every case.
@@ -176,7 +176,8 @@ def escalated(*, user, area: Area, period: Period, filters: Filters) -> tuple[li
               .order_by("-at").values_list("case_id", flat=True))
     ids = list(dict.fromkeys(events[:LIST_LIMIT]))  # a case escalated twice in the period shows once
     cases = Case.objects.filter(pk__in=ids).select_related("category", "grid").defer("grid__geom").in_bulk()
-    total = registry.figures(["escalated"], code=area.code, period=period, filters=filters)["escalated"].num
+    if total is None:
+        total = registry.figures(["escalated"], code=area.code, period=period, filters=filters)["escalated"].num
     return [cases[pk] for pk in ids if pk in cases], total
 
 

@@ -51,14 +51,16 @@ def _render(request, area):
     for card in cards:
         card.links = {part: drill_url(code=area.code, key=card.measure.key, part=part, period=period, filters=filters)
                       for part in card.measure.case_sets}
-    success = next(c for c in cards if c.measure.key == "success")
+    by_key = {c.measure.key: c for c in cards}
+    success = by_key["success"]
     target = success.target
     ranking = selectors.ranking(area=area, period=period, filters=filters, target=target)
     for row in ranking:
         row["links"] = {key: drill_url(code=row["area"].code, key=key, part="den", period=period, filters=filters)
                         for key in ("success", "volume")}
     overdue, overdue_total = selectors.overdue(user=request.user, area=area, filters=filters)
-    escalated, escalated_total = selectors.escalated(user=request.user, area=area, period=period, filters=filters)
+    escalated, escalated_total = selectors.escalated(user=request.user, area=area, period=period, filters=filters,
+                                                     total=by_key["escalated"].figure.num)
     query = request.GET.urlencode()
     return render(request, "dashboards/dashboard.html", {
         "area": area, "form": form, "period": period, "filters": filters, "cards": cards,

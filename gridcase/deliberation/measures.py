@@ -105,6 +105,16 @@ def _survey_satisfaction(code: str, period, filters):
     return Figure(num=counts["good"], den=counts["total"])
 
 
+def _survey_satisfaction_by_month(code: str, first, end, filters) -> dict:
+    """The same, per month of the survey (one statement for a page's periods and sparkline)."""
+    from gridcase.dashboards.measures.registry import monthly_counts
+    from gridcase.dashboards.periods import local_midnight
+
+    survey = SurveyResponse.objects.filter(topic__village_code__startswith=code, at__gte=local_midnight(first),
+                                           at__lt=local_midnight(end))
+    return monthly_counts(survey, "at", num=Q(rating__in=["satisfied", "fairly"]))
+
+
 def _register_on_dashboards():
     from decimal import Decimal
 
@@ -113,7 +123,7 @@ def _register_on_dashboards():
     register(Measure(
         key="deliberation_satisfaction", label=_("援法议事满意率"), unit="%", direction=HIGHER,
         default_target=Decimal(90), definition=DEFINITIONS["satisfaction_rate"], compute=_survey_satisfaction,
-        section="deliberation"))
+        monthly=_survey_satisfaction_by_month, section="deliberation"))
 
 
 _register_on_dashboards()

@@ -149,6 +149,42 @@ class TrackPoint(models.Model):
         return f"{self.patrol_id} {self.recorded_at:%H:%M:%S}"
 
 
+class TrackCell(models.Model):
+    """A heat-map cell a patrol's kept track passes through, at one of the heat sizes
+    (gridcase.lib.heat), with how many kept fixes fell in it. Rewritten for the patrol by every
+    track upload (services.track_ingest) and removed when the patrol is cancelled, so a heat map
+    counts patrols per cell from a few rows per patrol instead of its thousands of fixes.
+
+    The patrol's type, start and codes are copied in so that the heat map is an index-only scan;
+    none of them changes once a patrol has a track."""
+
+    id = models.BigAutoField(primary_key=True)
+    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="+", db_index=False)
+    size = models.IntegerField()
+    cell = models.BigIntegerField()
+    fixes = models.IntegerField()
+    type = models.CharField(max_length=10, choices=PatrolType.choices)
+    started_at = models.DateTimeField()
+    area_code = models.CharField(max_length=15)
+    village_code = models.CharField(max_length=12)
+    town_code = models.CharField(max_length=9)
+    county_code = models.CharField(max_length=6)
+
+    class Meta:
+        verbose_name = _("轨迹热力格")
+        verbose_name_plural = _("轨迹热力格")
+        constraints = [models.UniqueConstraint(fields=["patrol", "size", "cell"], name="trackcell_once_per_patrol")]
+        indexes = [
+            models.Index(fields=["town_code", "size", "started_at"], include=["type", "village_code", "area_code", "cell"],
+                         name="trackcell_heat_town"),
+            models.Index(fields=["county_code", "size", "started_at"], include=["type", "cell"],
+                         name="trackcell_heat_county"),
+        ]
+
+    def __str__(self):
+        return f"{self.patrol_id} {self.size} m {self.cell}: {self.fixes}"
+
+
 class CheckPoint(models.Model):
     """A 打卡点 in a key area: a patrol checks in when its track passes within `radius_m`."""
 

@@ -11,15 +11,30 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from gridcase.accounts.jurisdiction import covers_code, get_or_404, scope, within
+from gridcase.accounts.jurisdiction import covers_code, get_or_404, jurisdiction_codes, scope, within
 from gridcase.patrols import conf
-from gridcase.patrols.models import CheckPoint, Dispatch, Patrol, Status
+from gridcase.patrols.models import CheckPoint, Dispatch, Patrol, Status, TrackCell
 
 COUNTED = (Status.ONGOING, Status.FINISHED)
 
 
 def patrols_visible_to(*, user) -> QuerySet[Patrol]:
     return scope(Patrol.objects.all(), user, "area_code")
+
+
+def track_cells_visible_to(*, user) -> QuerySet[TrackCell]:
+    """The heat-map cells of the patrols the user may see: an equality on the code column of each
+    of the user's areas' level (so the heat indexes on (town | county, size, started_at) serve it)."""
+    codes = jurisdiction_codes(user)
+    if "" in codes:
+        return TrackCell.objects.all()
+    q = Q(pk__in=[])
+    for code in codes:
+        q |= Q(**{f"{_CODE_COLUMN[len(code)]}": code})
+    return TrackCell.objects.filter(q)
+
+
+_CODE_COLUMN = {6: "county_code", 9: "town_code", 12: "village_code", 15: "area_code"}
 
 
 def patrol_list(*, user, type: str = "", status: str = "", grid: str = "", worker=None,
@@ -220,6 +235,39 @@ ORDER BY k.code, k.name
 def key_area_compliance(*, territory: str, week_start: date) -> list[KeyAreaWeek]:
     """Each key area under `territory` with the week's patrols through it and whether that meets its requirement."""
     return [KeyAreaWeek(*row) for row in _rows(KEY_AREA_COMPLIANCE, _week_params(territory, week_start))]
+
+
+# KEY_AREA_COMPLIANCE for many weeks in one statement: every (key area, week) pair, met or not.
+KEY_AREA_WEEKS = """
+WITH areas AS (
+    SELECT k.id, k.patrols_per_week, k.geom
+    FROM geodata_keyarea k JOIN geodata_area a ON a.id = k.area_id
+    WHERE a.code LIKE %(prefix)s
+), passes AS (
+    SELECT k.id AS key_area_id, date_trunc('week', p.started_at AT TIME ZONE %(tz)s)::date AS week,
+           count(DISTINCT p.id) AS patrols
+    FROM patrols_patrol p JOIN areas k ON ST_Intersects(p.track, k.geom)
+    WHERE p.status = ANY(%(counted)s) AND p.started_at >= %(start)s AND p.started_at < %(end)s
+    GROUP BY 1, 2
+)
+SELECT w.week::date, count(*) FILTER (WHERE coalesce(x.patrols, 0) >= k.patrols_per_week), count(*)
+FROM generate_series(%(first)s::date, %(last)s::date, interval '7 days') AS w(week)
+CROSS JOIN areas k LEFT JOIN passes x ON x.key_area_id = k.id AND x.week = w.week::date
+GROUP BY 1
+"""
+
+
+def key_area_compliance_by_week(*, territory: str, first_week: date, end_week: date) -> dict[date, tuple[int, int]]:
+    """{Monday: (key areas that met their requirement, key areas)} for the weeks whose Monday is in
+    [first_week, end_week) (`first_week` a Monday; each week counted whole)."""
+    if first_week >= end_week:
+        return {}
+    last_week = first_week + timedelta(days=7 * ((end_week - first_week - timedelta(days=1)).days // 7))
+    start, _ = week_bounds(first_week)
+    _, end = week_bounds(last_week)
+    params = {"prefix": territory + "%", "start": start, "end": end, "counted": list(COUNTED),
+              "tz": settings.TIME_ZONE, "first": first_week, "last": last_week}
+    return {week: (met, total) for week, met, total in _rows(KEY_AREA_WEEKS, params)}
 
 
 @dataclass(frozen=True)

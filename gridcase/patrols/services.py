@@ -20,7 +20,7 @@ from geodata.models import Area, Level
 from geodata.selectors import LocationError, locate_for_user
 from gridcase.accounts.jurisdiction import covers_code, within
 from gridcase.accounts.models import Role, User
-from gridcase.lib import clock
+from gridcase.lib import clock, heat
 from gridcase.patrols import conf
 from gridcase.patrols.models import (
     TRANSITIONS,
@@ -31,6 +31,7 @@ from gridcase.patrols.models import (
     PatrolEvent,
     PatrolType,
     Status,
+    TrackCell,
 )
 
 
@@ -169,6 +170,7 @@ def patrol_cancel(*, patrol: Patrol | int, actor, reason: str, expected_version:
         raise PatrolError(_("取消巡逻必须说明原因"))
     patrol = _lock(patrol, actor=actor, action="cancel", expected_version=expected_version)
     patrol.ended_at = clock.now()
+    TrackCell.objects.filter(patrol=patrol).delete()  # a cancelled patrol is not on the heat map
     return _move(patrol, Status.CANCELLED, actor=actor, kind="patrol.cancelled", fields=("ended_at",),
                  data={"reason": reason.strip()})
 
@@ -288,6 +290,26 @@ RETURNING p.points_kept, p.distance_m
 """
 
 
+# The heat-map cells of the kept fixes, at every heat size, for one patrol (or, with `%(patrol)s` NULL
+# in the migration's backfill, for all). Rebuilt whole like the line: a late batch or a revised speed
+# decision can move fixes between cells, and a patrol has a few dozen cells at most.
+REBIN_TRACK = f"""
+INSERT INTO patrols_trackcell (patrol_id, size, cell, fixes, type, started_at, area_code, village_code, town_code,
+                               county_code)
+SELECT p.id, s.size, {heat.cell_sql("t.location", "s.size")}, count(*), p.type, p.started_at, p.area_code,
+       p.village_code, p.town_code, p.county_code
+FROM patrols_patrol p JOIN patrols_trackpoint t ON t.patrol_id = p.id AND NOT t.dropped,
+     unnest(%(sizes)s::int[]) AS s(size)
+WHERE p.id = %(patrol)s AND p.started_at IS NOT NULL
+GROUP BY p.id, s.size, 3
+"""
+
+
+def _rebin(cursor, patrol_id: int) -> None:
+    cursor.execute("DELETE FROM patrols_trackcell WHERE patrol_id = %s", [patrol_id])
+    cursor.execute(REBIN_TRACK, {"patrol": patrol_id, "sizes": list(heat.SIZES)})
+
+
 def _metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Great-circle distance (haversine, mean Earth radius): within 0.5% of the spheroid at these
     distances, which is plenty to tell a walk from a GPS jump."""
@@ -388,6 +410,8 @@ def _store(patrol: Patrol, parsed: list[tuple], result: IngestResult, worker_ids
         else:
             cursor.execute(REBUILD_TRACK, {"patrol": patrol.pk})
         result.kept_total, result.distance_m = cursor.fetchone()
+        if inserted or changed:
+            _rebin(cursor, patrol.pk)
     if inserted:
         record_check_ins(patrol_id=patrol.pk)
         if Dispatch.objects.filter(status=DispatchStatus.DISPATCHED, worker_id__in=worker_ids).exists():

@@ -41,16 +41,30 @@
     outlines.bringToFront();
   }
 
-  async function drawHeat() {
+  // The heat layers: what each counts (its unit) and the page filters that apply to it (the
+  // category, source and level filters are the cases'; hazards and tracks are not filtered by them).
+  const HEAT = {
+    heat: { layer: "cases", unit: "件", what: "纠纷", own: true },
+    hazards: { layer: "hazards", unit: "件", what: "隐患", own: false },
+    tracks: { layer: "tracks", unit: "次", what: "巡逻", own: false },
+  };
+  const legend = document.getElementById("map-legend");
+  const legendText = document.getElementById("map-legend-text");
+
+  async function drawHeat(kind) {
     const b = map.getBounds();
     const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(",");
-    const data = await getJSON(`${config.heat}?${params({ bbox, zoom: map.getZoom() })}`);
+    const extra = { bbox, zoom: map.getZoom(), layer: kind.layer };
+    if (!kind.own) Object.assign(extra, { category: "", source: "", level: "" });
+    const data = await getJSON(`${config.heat}?${params(extra)}`);
     const peak = data.max || 1;
     replace(L.geoJSON(data, {
       style: (f) => ({ stroke: false, fillColor: heatColour(f.properties.count / peak), fillOpacity: 0.75, className: "heat-cell" }),
-      onEachFeature: (f, l) => l.bindTooltip(`${f.properties.count} 件`),
+      onEachFeature: (f, l) => l.bindTooltip(`${f.properties.count} ${kind.unit}${kind.what}`),
     }));
-    status.textContent = `热力格 ${data.size} 米 · ${data.features.length} 格 · 共 ${data.total} 件`;
+    legendText.textContent = `每格${kind.what}数：浅 1 → 深 ${data.max || 0} ${kind.unit}（${data.size} 米格）`;
+    legend.hidden = false;
+    status.textContent = `热力格 ${data.size} 米 · ${data.features.length} 格 · 共 ${data.total} ${kind.unit}${kind.what}`;
   }
 
   async function drawChoropleth(measure) {
@@ -75,8 +89,8 @@
 
   async function redraw() {
     try {
-      if (mode === "heat") await drawHeat();
-      else await drawChoropleth(mode);
+      if (HEAT[mode]) await drawHeat(HEAT[mode]);
+      else { legend.hidden = true; await drawChoropleth(mode); }
     } catch (error) {
       if (error.name !== "AbortError") status.textContent = `图层加载失败：${error.message}`;
     }
@@ -90,7 +104,7 @@
     })
     .catch(() => { status.textContent = "辖区边界加载失败"; });
 
-  map.on("moveend", () => { if (mode === "heat") redraw(); });
+  map.on("moveend", () => { if (HEAT[mode]) redraw(); });
   document.querySelectorAll('input[name="layer"]').forEach((input) => {
     input.addEventListener("change", () => { mode = input.value; redraw(); });
   });

@@ -2,7 +2,10 @@
 
 import pytest
 
+from gridcase.accounts.models import User
 from gridcase.dashboards.models import RollupState
+from gridcase.hazards.models import HazardCategory
+from gridcase.hazards.services import hazard_report
 from tests.conftest import ARTIFACTS, TUYUAN
 from tests.dashboards import scenario
 
@@ -22,6 +25,11 @@ def test_the_leader_sees_kpis_and_the_heat_layer(browser, live_url, committed, m
     scenario.build(make_case)
     for day in (3, 10, 17):  # three more at one spot: a hot spot
         scenario.register(make_case, scenario.at(10, day), title=f"排水沟 {day}")
+    worker = User.objects.get(username="worker")
+    for day in (12, 13):  # two hazards at one spot
+        scenario.act(scenario.at(10, day), hazard_report, actor=worker, title="楼道堆放杂物",
+                     category=HazardCategory.objects.get(name="消防"),
+                     location=worker.grids.order_by("code").first().geom.point_on_surface)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors = []
@@ -40,6 +48,14 @@ def test_the_leader_sees_kpis_and_the_heat_layer(browser, live_url, committed, m
         assert "调解成功件数" in success.locator("details.how p").inner_text()
         page.screenshot(path=str(ARTIFACTS / "dashboard-town.png"), full_page=True)
         page.locator("#dashboard-map").screenshot(path=str(ARTIFACTS / "dashboard-heat.png"))
+
+        page.check('input[name="layer"][value="hazards"]')
+        page.wait_for_function("() => document.getElementById('map-status').textContent.includes('隐患')")
+        assert "共 2 件隐患" in page.locator("#map-status").inner_text()
+        assert "每格隐患数" in page.locator("#map-legend").inner_text() and page.locator("#map-legend").is_visible()
+        page.check('input[name="layer"][value="tracks"]')
+        page.wait_for_function("() => document.getElementById('map-status').textContent.includes('巡逻')")
+        assert "共 0 次巡逻" in page.locator("#map-status").inner_text()
 
         page.check('input[name="layer"][value="success"]')
         page.wait_for_selector("path.choropleth-area")

@@ -97,3 +97,22 @@ def test_hot_spots_find_repeated_disputes_at_one_place(make_case, login):
                                                                 "start": "2026-10-01"}).json()["spots"]
     assert [(s["category"], s["count"]) for s in spots] == [("邻里纠纷", 3)]
     assert date.fromisoformat(spots[0]["first"][:10]) == date(2026, 10, 3)
+
+
+def test_the_choropleth_is_cached_until_the_rollup_is_refreshed(october, make_case, login):
+    from gridcase.dashboards import rollup
+
+    rollup.refresh()
+    client = login("leader")
+    params = {"code": TUYUAN, "measure": "volume", "period": "month", "start": "2026-10-01"}
+
+    def guhe():
+        body = client.get("/api/dashboards/choropleth/", params).json()
+        return next(f["properties"]["num"] for f in body["features"] if f["id"] == GUHE)
+
+    assert guhe() == 6
+    scenario.register(make_case, scenario.at(10, 25), title="又一件")
+    assert guhe() == 6  # the rollup has not seen it: neither has the cached answer
+    rollup.refresh()
+    assert guhe() == 7
+    assert client.get("/api/dashboards/choropleth/", {**params, "code": GENGCHE}).status_code == 404  # checked first

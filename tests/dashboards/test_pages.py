@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from gridcase.dashboards import targets
+from gridcase.dashboards import rollup, targets
 from gridcase.dashboards.models import MeasureTarget
 from tests.conftest import GENGCHE, GUHE, TUYUAN
 from tests.dashboards import scenario
@@ -84,3 +84,18 @@ def test_the_export_and_target_pages_render(login):
     assert "调解成功率" in client.get(f"/dashboard/{TUYUAN[:6]}/targets/").content.decode()
     county = client.get("/dashboard/")
     assert county.status_code == 200 and county.context["child_level"] == "town"
+
+
+def test_the_town_page_reads_every_measure_in_a_few_statements(october, login, django_assert_max_num_queries):
+    """One read of the case rollup and one grouped query per other source (hazards, requests,
+    deliberation, patrols) for the period, the previous one and the twelve sparkline months — not one
+    batch per measure and period (108 statements before)."""
+    rollup.refresh()
+    client = login("leader")
+    with django_assert_max_num_queries(20) as captured:
+        response = client.get("/dashboard/", OCTOBER)
+    cards = {c.measure.key: c for c in response.context["cards"]}
+    assert (cards["success"].figure.num, cards["success"].figure.den) == (4, 5)
+    assert cards["success"].previous.num == 1 and len(cards["success"].series) == 12
+    rollup_reads = [q for q in captured.captured_queries if "dashboards_measuremonth" in q["sql"]]
+    assert len(rollup_reads) == 2  # the cards (all periods at once) and the ranking of villages

@@ -115,3 +115,19 @@ def test_the_dashboard_counts_key_area_weeks_that_met_their_requirement(week):
     march = Period("month", date(2026, 3, 1), date(2026, 4, 1))
     figure = key_area_patrol_compliance(week["g1"].parent.code, march, None)
     assert (figure.num, figure.den) == (1, 10)
+
+
+def test_the_monthly_path_gives_the_same_figures(week):
+    """What the dashboard page reads (one statement for all its periods, each week in the month of its
+    Monday) agrees with the definition: March's five weeks, February's four, the first quarter's 13."""
+    from gridcase.dashboards.measures import registry
+    from gridcase.dashboards.periods import Period
+    from gridcase.patrols.measures import key_area_patrol_compliance
+
+    code = week["g1"].parent.code
+    periods = [Period("month", date(2026, 3, 1), date(2026, 4, 1)), Period("month", date(2026, 2, 1), date(2026, 3, 1)),
+               Period("quarter", date(2026, 1, 1), date(2026, 4, 1))]
+    figures = registry.series(["patrol_compliance"], code=code, periods=periods)["patrol_compliance"]
+    assert [(f.num, f.den) for f in figures] == [(1, 10), (0, 8), (1, 26)]
+    assert [(f.num, f.den) for f in figures] == [
+        (f.num, f.den) for f in (key_area_patrol_compliance(code, p, None) for p in periods)]

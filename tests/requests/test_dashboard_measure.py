@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from gridcase.dashboards.measures import registry
 from gridcase.dashboards.periods import Period
 from gridcase.lib import clock
 from gridcase.requests import services
@@ -33,3 +34,6 @@ def test_satisfied_and_fairly_satisfied_over_those_closed_with_an_answer(users):
     assert (figure.num, figure.den, figure.value) == (3, 4, 75.0)
     assert request_satisfaction(TUYUAN, this_month, None).den == 4  # the town sums its villages
     assert request_satisfaction(users["cadre2"].area.code, this_month, None).den == 0
+    previous = this_month.previous()
+    monthly = registry.series(["request_satisfaction"], code=TUYUAN, periods=[this_month, previous])
+    assert [(f.num, f.den) for f in monthly["request_satisfaction"]] == [(3, 4), (0, 0)]  # the dashboard's path

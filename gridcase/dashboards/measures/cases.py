@@ -91,12 +91,22 @@ class CaseProvider:
         return self._read(keys, code=code, period=period, filters=filters, child_length=child_length)
 
     def series(self, keys, *, code, periods, filters):
+        """Whatever the rollup can answer in one read, the other periods (custom dates…) live, one
+        statement each."""
         from gridcase.dashboards import rollup
 
-        if rollup.can_answer(code=code, periods=periods, filters=filters, child_length=None):
-            return rollup.series(keys, code=code, periods=periods, filters=filters)
-        figures = [self.figures(keys, code=code, period=p, filters=filters) for p in periods]
-        return {key: [f[key] for f in figures] for key in keys}
+        rolled = [p for p in periods if rollup.can_answer(code=code, periods=[p], filters=filters, child_length=None)]
+        found = rollup.series(keys, code=code, periods=rolled, filters=filters) if rolled else {}
+        index = {p: i for i, p in enumerate(rolled)}
+        result: dict[str, list[Figure]] = {key: [] for key in keys}
+        for period in periods:
+            if period in index:
+                figures = {key: found[key][index[period]] for key in keys}
+            else:
+                figures = self.figures(keys, code=code, period=period, filters=filters)
+            for key in keys:
+                result[key].append(figures[key])
+        return result
 
     def _read(self, keys, *, code, period, filters, child_length):
         from gridcase.dashboards import rollup
