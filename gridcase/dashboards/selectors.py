@@ -6,13 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from geodata.models import Area, Level
-from gridcase.accounts.jurisdiction import get_or_404, jurisdiction_codes
+from gridcase.accounts.jurisdiction import CODE_COLUMNS, get_or_404, jurisdiction_codes
 from gridcase.accounts.models import Role
 from gridcase.cases.models import OPEN_STATES, Case, CaseEvent
 from gridcase.cases.selectors import cases_visible_to
 from gridcase.dashboards import charts
 from gridcase.dashboards.measures import registry
-from gridcase.dashboards.measures.cases import COLUMN_FOR_LENGTH
 from gridcase.dashboards.measures.registry import MEASURES, Figure, Filters
 from gridcase.dashboards.periods import Period, last_months
 from gridcase.dashboards.targets import targets_for
@@ -146,7 +145,7 @@ def _share(part: int, whole: int) -> float | None:
 def _territory_cases(user, area: Area, filters: Filters):
     # An equality on the code column of the area's level (as cases_visible_to does), not a prefix:
     # the planner estimates it right and the lists come from the (code, …) indexes.
-    cases = cases_visible_to(user=user).filter(**{COLUMN_FOR_LENGTH[len(area.code)]: area.code})
+    cases = cases_visible_to(user=user).filter(**{CODE_COLUMNS[len(area.code)]: area.code})
     if filters.category:
         cases = cases.filter(category_id=filters.category)
     if filters.source:

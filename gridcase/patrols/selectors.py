@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from gridcase.accounts.jurisdiction import covers_code, get_or_404, jurisdiction_codes, scope, within
+from gridcase.accounts.jurisdiction import covers_code, get_or_404, jurisdiction_codes, scope, within, within_code_columns
 from gridcase.patrols import conf
 from gridcase.patrols.models import CheckPoint, Dispatch, Patrol, Status, TrackCell
 
@@ -25,16 +25,7 @@ def patrols_visible_to(*, user) -> QuerySet[Patrol]:
 def track_cells_visible_to(*, user) -> QuerySet[TrackCell]:
     """The heat-map cells of the patrols the user may see: an equality on the code column of each
     of the user's areas' level (so the heat indexes on (town | county, size, started_at) serve it)."""
-    codes = jurisdiction_codes(user)
-    if "" in codes:
-        return TrackCell.objects.all()
-    q = Q(pk__in=[])
-    for code in codes:
-        q |= Q(**{f"{_CODE_COLUMN[len(code)]}": code})
-    return TrackCell.objects.filter(q)
-
-
-_CODE_COLUMN = {6: "county_code", 9: "town_code", 12: "village_code", 15: "area_code"}
+    return TrackCell.objects.filter(within_code_columns(user))
 
 
 def patrol_list(*, user, type: str = "", status: str = "", grid: str = "", worker=None,
@@ -361,7 +352,6 @@ def response_times(*, territory: str, week_start: date) -> ResponseWeek:
 def territory_for(user, code: str | None) -> str | None:
     """The territory code to measure: the one asked for if the user covers it, else the user's own
     (the first of a grid worker's grids' village), or None."""
-    from gridcase.accounts.jurisdiction import jurisdiction_codes
 
     if code and covers_code(user, code):
         return code

@@ -17,10 +17,10 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
+from gridcase.accounts.jurisdiction import CODE_COLUMNS
 from gridcase.dashboards.measures.registry import HIGHER, LOWER, NEUTRAL, NO_FILTERS, Figure, Filters, Measure, register
 from gridcase.dashboards.periods import Period, local_midnight
 
-COLUMN_FOR_LENGTH = {6: "county_code", 9: "town_code", 12: "village_code", 15: "area_code"}
 RECURRENCE_DAYS = 90
 
 
@@ -38,7 +38,7 @@ SQL: dict[str, CaseSQL] = {}
 def _scope(code: str, filters: Filters, params: dict) -> str:
     clauses = []
     if code:
-        clauses.append(f"c.{COLUMN_FOR_LENGTH[len(code)]} = %(code)s")
+        clauses.append(f"c.{CODE_COLUMNS[len(code)]} = %(code)s")
         params["code"] = code
     for name in ("category", "source", "level"):
         if value := getattr(filters, name):
