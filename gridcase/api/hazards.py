@@ -63,7 +63,7 @@ class HazardDetailSerializer(HazardFeatureSerializer):
                                              "requested_at": pending.requested_at}
 
     def get_allowed_actions(self, hazard) -> list[str]:
-        return permissions.allowed_actions(self.context["request"].user, hazard)
+        return _transitions_now(self.context["request"].user, hazard)
 
 
 class HazardEventSerializer(serializers.ModelSerializer):
@@ -87,6 +87,11 @@ class HazardCreateSerializer(serializers.Serializer):
     responsible_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     responsible_contact = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     patrol = serializers.IntegerField(required=False, allow_null=True, min_value=1, help_text="发现于哪次巡逻")
+
+
+def _transitions_now(user, hazard: Hazard) -> list[str]:
+    """The page's buttons that are transitions here (photos have no API yet)."""
+    return [action for action in permissions.allowed_actions(user, hazard) if action in ACTIONS]
 
 
 def _detail(request, hazard: Hazard) -> dict:
@@ -171,7 +176,7 @@ class HazardTransition(Transition):
     def refusal(self, user, hazard, name):
         possible = name in TRANSITIONS[hazard.state] or hazard.state in RECORDS.get(name, ())
         return refuse(may=permissions.may(user, hazard, name), allowed=possible,
-                      allowed_now=permissions.allowed_actions(user, hazard))
+                      allowed_now=_transitions_now(user, hazard))
 
     def respond(self, request, hazard):
         return Response(_detail(request, hazard))
