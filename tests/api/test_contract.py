@@ -37,10 +37,15 @@ def test_the_api_keeps_its_contract(live_url, worker_token):
                   database=None)
         @given(case=operation.as_strategy())
         def keeps_contract(case):
-            response = case.call_and_validate(base_url=f"{live_url}/api/v1", headers=headers,
+            response = case.call_and_validate(base_url=live_url, headers=headers,
                                               excluded_checks=[schemathesis.checks.ignored_auth])
             assert response.status_code < 500
             assert GENGCHE not in response.text, "an answer leaked another town's data"
 
         keeps_contract()
-    assert len(tried) >= 10, tried
+    assert len(tried) >= 40, tried
+    # The schema's paths are whole (/api/v1/…): the base is the server (with /api/v1 on it as well,
+    # every request was a 404 from the catch-all, and the test proved nothing).
+    assert {"POST /api/v1/hazards/{hazard_id}/transitions/{name}", "POST /api/v1/patrols/{patrol_id}/track/",
+            "GET /api/v1/requests/", "GET /api/v1/meetings/{meeting_id}/", "GET /api/v1/measures/",
+            "GET /api/v1/heat/"} <= set(tried)
