@@ -119,7 +119,7 @@ class HazardList(generics.GenericAPIView):
             hazards = hazards.filter(state=State.RECTIFYING, deadline__lt=clock.now())
         return hazards
 
-    @extend_schema(operation_id="hazards_list", parameters=[
+    @extend_schema(operation_id="hazards_list", responses=HazardFeatureSerializer(many=True), parameters=[
         BBOX, *time_parameters(WINDOWS), OpenApiParameter("state", str, enum=State.values),
         OpenApiParameter("level", str, enum=Level.values), OpenApiParameter("severity", int, enum=Severity.values),
         OpenApiParameter("category", str, description="隐患类别代码"), OpenApiParameter("overdue", str, enum=["1"])])

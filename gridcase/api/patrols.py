@@ -122,7 +122,7 @@ class PatrolList(generics.GenericAPIView):
             patrols = patrols.filter(area_code__startswith=grid)
         return _with_shape(patrols.prefetch_related("workers"), zoom)
 
-    @extend_schema(operation_id="patrols_list", parameters=[
+    @extend_schema(operation_id="patrols_list", responses=PatrolFeatureSerializer(many=True), parameters=[
         BBOX, *time_parameters(WINDOWS), OpenApiParameter("status", str, enum=Status.values),
         OpenApiParameter("type", str, enum=PatrolType.values), OpenApiParameter("grid", str, description="网格或村代码"),
         OpenApiParameter("zoom", int, description="按地图缩放级别简化轨迹")])

@@ -124,7 +124,7 @@ class RequestList(generics.GenericAPIView):
             rows = rows.filter(village_code=village)
         return rows
 
-    @extend_schema(operation_id="requests_list", parameters=[
+    @extend_schema(operation_id="requests_list", responses=RequestFeatureSerializer(many=True), parameters=[
         BBOX, *time_parameters(WINDOWS), OpenApiParameter("state", str, enum=State.values),
         OpenApiParameter("kind", str, enum=Kind.values), OpenApiParameter("channel", str, enum=Channel.values),
         OpenApiParameter("village", str, description="村(社区)代码")])

@@ -76,7 +76,7 @@ class CaseList(generics.GenericAPIView):
             cases = cases.filter(category__code=category)
         return cases
 
-    @extend_schema(parameters=CASE_FILTERS, operation_id="cases_list")
+    @extend_schema(parameters=CASE_FILTERS, operation_id="cases_list", responses=serializers.CaseFeatureSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -27,7 +27,7 @@ def test_the_api_keeps_its_contract(live_url, worker_token):
     with urllib.request.urlopen(f"{live_url}/api/v1/schema/?format=json", timeout=30) as response:
         schema = schemathesis.openapi.from_dict(json.load(response))
     headers = {"Authorization": f"Bearer {worker_token}"}
-    tried = []
+    tried, failures = [], []
 
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -42,7 +42,11 @@ def test_the_api_keeps_its_contract(live_url, worker_token):
             assert response.status_code < 500
             assert GENGCHE not in response.text, "an answer leaked another town's data"
 
-        keeps_contract()
+        try:
+            keeps_contract()
+        except (Exception, BaseExceptionGroup) as exc:  # every operation is tried; the failures are listed together
+            failures.append(f"{operation.label}: {str(exc)[:1500]}")
+    assert failures == []
     assert len(tried) >= 40, tried
     # The schema's paths are whole (/api/v1/…): the base is the server (with /api/v1 on it as well,
     # every request was a 404 from the catch-all, and the test proved nothing).
