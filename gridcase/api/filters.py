@@ -1,5 +1,7 @@
 """Query parameters shared by the lists: a bounding box, time windows, and their schema."""
 
+from datetime import UTC
+
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -15,10 +17,13 @@ def datetime_param(request, name: str):
     value = request.query_params.get(name)
     if value is None:
         return None
-    parsed = parse_datetime(value.replace(" ", "+"))
-    if parsed is None or parsed.tzinfo is None:
-        raise ValidationError({name: [_("应为带时区的 ISO 8601 时间，例如 2026-11-01T00:00:00+08:00")]})
-    return parsed
+    try:
+        parsed = parse_datetime(value.replace(" ", "+"))
+        if parsed is not None and parsed.tzinfo is not None and 1900 <= parsed.year <= 2999:
+            return parsed.astimezone(UTC)  # PostgreSQL refuses offsets beyond ±15:59
+    except (ValueError, OverflowError):
+        pass
+    raise ValidationError({name: [_("应为带时区的 ISO 8601 时间，例如 2026-11-01T00:00:00+08:00")]})
 
 
 def by_bbox(request, queryset, field: str):
