@@ -238,6 +238,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "PREPROCESSING_HOOKS": ["gridcase.api.schema.only_v1"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "gridcase.api.schema.document_problems"],
+    # Choice sets that share a field name across apps, each named for what it is.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseSourceEnum": "gridcase.cases.models.Source", "TopicSourceEnum": "gridcase.deliberation.models.Source",
+        "PartyRoleEnum": "gridcase.cases.models.Party.Role", "AttendeeRoleEnum": "gridcase.deliberation.models.AttendeeRole",
+        "HazardSeverityEnum": "gridcase.hazards.models.Severity",
+    },
 }
 # Who answers for the Open311 endpoint (its discovery document's `contact`), e.g. an office and phone.
 OPEN311_CONTACT = env("OPEN311_CONTACT", "")

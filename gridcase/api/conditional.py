@@ -37,7 +37,8 @@ def expected_version(request, current: int) -> int:
     if not header:
         raise Problem(428, "precondition-required", _("修改前请在 If-Match 头中给出所读到的版本（即 ETag）"))
     try:
-        seen = int(header.removeprefix("W/").strip('"'))
+        # A tag may carry more after the version ("7.120": a patrol's version and its track's length).
+        seen = int(header.removeprefix("W/").strip('"').split(".")[0])
     except ValueError:
         raise Problem(428, "precondition-required", _("If-Match 应为读取时得到的 ETag，例如 \"3\"")) from None
     if seen != current:

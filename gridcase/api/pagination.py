@@ -19,8 +19,16 @@ class GeoJsonCursorPagination(IdCursorPagination):
                          "previous": self.get_previous_link(), "features": data["features"]})
 
     def get_paginated_response_schema(self, schema):
-        return {"type": "object", "properties": {
+        return {"type": "object", "required": ["type", "features"], "properties": {
             "type": {"type": "string", "enum": ["FeatureCollection"]},
             "next": {"type": "string", "nullable": True, "format": "uri"},
             "previous": {"type": "string", "nullable": True, "format": "uri"},
-            "features": schema}}
+            "features": {"type": "array", "items": _feature(schema)}}}
+
+
+def _feature(collection: dict) -> dict:
+    """The schema of one feature, from that of a FeatureCollection (rest_framework_gis names the
+    collection component after the feature's, with "List" at the end)."""
+    if "$ref" in collection:
+        return {"$ref": collection["$ref"].removesuffix("List")}
+    return collection.get("properties", {}).get("features", {}).get("items", collection)

@@ -3,6 +3,7 @@ that clients may branch on, a title, and a `detail` in the request's language (C
 the client asks for English with Accept-Language)."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -72,6 +73,10 @@ def exception_handler(exc, context):
     instance = request.path if request is not None else ""
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, DataError) or (isinstance(exc, ValueError) and "NUL" in str(exc)):
+        # A value the database cannot take (a NUL character, a time-zone offset or a number out of
+        # range): the request's fault, said as such rather than a 500.
+        return problem_response(400, "malformed-request", _("请求中有超出范围或无法处理的值"), instance)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, Problem):

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from gridcase.cases import permissions as case_permissions
-from gridcase.cases.models import Case, CaseEvent, Category, Party, Risk, Source
+from gridcase.cases.models import Agreement, Case, CaseEvent, Category, FollowUp, MediationSession, Party, Risk, Source
 from gridcase.notifications.models import Notification
 
 
@@ -98,6 +98,32 @@ class TransitionSerializer(serializers.Serializer):
 
     note = serializers.CharField(required=False, allow_blank=True)
     reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = MediationSession
+        fields = ["id", "held_on", "place", "attendees", "content", "recorded_by", "recorded_at"]
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    performance_label = serializers.CharField(source="get_performance_display", read_only=True)
+    judicial_confirmation_label = serializers.CharField(source="get_judicial_confirmation_display", read_only=True)
+
+    class Meta:
+        model = Agreement
+        fields = ["signed_on", "terms", "performance", "performance_label", "performance_due",
+                  "judicial_confirmation", "judicial_confirmation_label"]
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "visited_on", "method", "satisfaction", "recurred", "note", "recorded_by"]
 
 
 class NotificationSerializer(serializers.ModelSerializer):

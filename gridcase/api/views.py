@@ -3,7 +3,6 @@
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
@@ -16,13 +15,15 @@ from rest_framework.views import APIView
 from geodata.maps import MapRequestError, parse_bbox
 from gridcase.api import serializers
 from gridcase.api.conditional import conditional_get, content_etag, expected_version, version_etag
+from gridcase.api.filters import datetime_param
 from gridcase.api.pagination import GeoJsonCursorPagination, IdCursorPagination
 from gridcase.api.problems import Problem, problem_http_response
+from gridcase.api.refusals import service_problem
 from gridcase.cases import permissions as case_permissions
 from gridcase.cases import selectors as case_selectors
 from gridcase.cases import services as case_services
 from gridcase.cases.actions import ACTIONS
-from gridcase.cases.models import Case, Level, State
+from gridcase.cases.models import Agreement, Case, Level, State
 from gridcase.notifications import selectors as notification_selectors
 from gridcase.notifications import services as notification_services
 
@@ -36,26 +37,8 @@ TRANSITION_NAMES = sorted(name for name in ACTIONS if name != "edit")
 
 
 def case_error(exc: case_services.CaseError) -> Problem:
-    """The services' refusals as problems: who may not, where not, when not."""
-    if isinstance(exc, case_services.StaleCase):
-        return Problem(412, "stale-version", str(exc), current_version=exc.case.version)
-    if isinstance(exc, case_services.WrongState):
-        return Problem(409, "state-conflict", str(exc))
-    if isinstance(exc, case_services.NotAllowed):
-        return Problem(403, "permission-denied", str(exc))
-    if isinstance(exc, case_services.OutsideJurisdiction):
-        return Problem(422, "outside-jurisdiction", str(exc))
-    return Problem(409, "state-conflict", str(exc))
-
-
-def _datetime_param(request, name: str):
-    value = request.query_params.get(name)
-    if value is None:
-        return None
-    parsed = parse_datetime(value.replace(" ", "+"))
-    if parsed is None or parsed.tzinfo is None:
-        raise ValidationError({name: [_("应为带时区的 ISO 8601 时间，例如 2026-11-01T00:00:00+08:00")]})
-    return parsed
+    """The services' refusals as problems (the mapping all resources share)."""
+    return service_problem(exc)
 
 
 CASE_FILTERS = [
@@ -84,7 +67,7 @@ class CaseList(generics.GenericAPIView):
             cases = cases.filter(location__intersects=bbox)
         for name, lookup in (("registered_after", "registered_at__gte"), ("registered_before", "registered_at__lt"),
                              ("updated_after", "updated_at__gte")):
-            if (moment := _datetime_param(self.request, name)) is not None:
+            if (moment := datetime_param(self.request, name)) is not None:
                 cases = cases.filter(**{lookup: moment})
         for name in ("state", "level"):
             if value := params.get(name):
@@ -93,7 +76,7 @@ class CaseList(generics.GenericAPIView):
             cases = cases.filter(category__code=category)
         return cases
 
-    @extend_schema(parameters=CASE_FILTERS, operation_id="cases_list")
+    @extend_schema(parameters=CASE_FILTERS, operation_id="cases_list", responses=serializers.CaseFeatureSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -212,3 +195,36 @@ class NotificationRead(APIView):
         get_object_or_404(notification_selectors.inbox(user=request.user), pk=notification_id)
         notification = notification_services.notification_mark_read(user=request.user, notification_id=notification_id)
         return Response(serializers.NotificationSerializer(notification).data)
+
+
+class CaseSessions(APIView):
+    """The case's mediation sessions (调解记录), in order; recorded through the mediate and session transitions."""
+
+    @extend_schema(responses={200: serializers.SessionSerializer(many=True)})
+    def get(self, request, case_id):
+        case = case_permissions.case_for_user(request.user, case_id)
+        data = serializers.SessionSerializer(case.sessions.select_related("recorded_by"), many=True).data
+        return conditional_get(request, data, content_etag(data))
+
+
+class CaseAgreement(APIView):
+    """The case's mediation agreement (调解协议); 404 until the case is settled."""
+
+    @extend_schema(responses={200: serializers.AgreementSerializer})
+    def get(self, request, case_id):
+        case = case_permissions.case_for_user(request.user, case_id)
+        agreement = Agreement.objects.filter(case=case).first()
+        if agreement is None:
+            raise Problem(404, "not-found", _("该案件尚无调解协议"))
+        data = serializers.AgreementSerializer(agreement).data
+        return conditional_get(request, data, content_etag(data))
+
+
+class CaseFollowUps(APIView):
+    """The return visits (回访) after the case, in order; recorded through the follow_up transition."""
+
+    @extend_schema(responses={200: serializers.FollowUpSerializer(many=True)})
+    def get(self, request, case_id):
+        case = case_permissions.case_for_user(request.user, case_id)
+        data = serializers.FollowUpSerializer(case.follow_ups.select_related("recorded_by"), many=True).data
+        return conditional_get(request, data, content_etag(data))

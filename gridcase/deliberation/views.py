@@ -17,6 +17,7 @@ from geodata.models import Area, Level
 from gridcase.accounts.jurisdiction import covers_code, jurisdiction_codes
 from gridcase.cases.selectors import cases_visible_to
 from gridcase.deliberation import documents, forms, measures, permissions, selectors, services
+from gridcase.deliberation.actions import ACTIONS
 from gridcase.deliberation.models import AgendaItem, AttendeeRole, Objection, ProgressPhoto, State, Topic
 from gridcase.deliberation.workflow import LABELS
 from gridcase.lib import clock
@@ -102,33 +103,6 @@ def topic_detail(request, topic_id):
         "overdue": topic.state == State.EXECUTING and topic.execution_deadline is not None
         and topic.execution_deadline < clock.today(),
     })
-
-
-def _versioned(topic, d):
-    return {"topic": topic, "expected_version": d["version"]}
-
-
-# action → (form, how to call its service with the cleaned data)
-ACTIONS = {
-    "accept": (forms.NoteForm, lambda t, u, d: services.topic_accept(actor=u, note=d["note"], **_versioned(t, d))),
-    "fast_track": (forms.ReasonForm, lambda t, u, d: services.topic_fast_track(actor=u, reason=d["reason"],
-                                                                                **_versioned(t, d))),
-    "reject": (forms.ReasonForm, lambda t, u, d: services.topic_reject(actor=u, reason=d["reason"], **_versioned(t, d))),
-    "approve": (forms.ReviewForm, lambda t, u, d: services.legal_review(actor=u, approve=True, opinion=d["opinion"],
-                                                                         **_versioned(t, d))),
-    "require_change": (forms.ReviewForm, lambda t, u, d: services.legal_review(
-        actor=u, approve=False, opinion=d["opinion"], **_versioned(t, d))),
-    "resume_publicity": (forms.NoteForm, lambda t, u, d: services.topic_resume_publicity(
-        actor=u, note=d["note"], **_versioned(t, d))),
-    "redeliberate": (forms.ReasonForm, lambda t, u, d: services.topic_redeliberate(actor=u, reason=d["reason"],
-                                                                                   **_versioned(t, d))),
-    "report_completion": (forms.ReasonForm, lambda t, u, d: services.completion_report(
-        actor=u, note=d["reason"], **_versioned(t, d))),
-    "confirm_completion": (forms.NoteForm, lambda t, u, d: services.completion_confirm(
-        actor=u, note=d["note"], **_versioned(t, d))),
-    "reject_completion": (forms.ReasonForm, lambda t, u, d: services.completion_reject(
-        actor=u, reason=d["reason"], **_versioned(t, d))),
-}
 
 
 @login_required

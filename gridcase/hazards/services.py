@@ -40,6 +40,10 @@ class NotAllowed(HazardError):
     pass
 
 
+class OutsideJurisdiction(HazardError):
+    """The point lies in no grid of the actor's jurisdiction; the message names where it is."""
+
+
 class StaleHazard(HazardError):
     """Someone changed the hazard after the actor loaded it; `changes` lists what they did."""
 
@@ -155,7 +159,7 @@ def hazard_report(*, actor, title: str, category: HazardCategory, location: Poin
     try:
         where = locate_for_user(user=actor, point=location) if actor is not None else locate(point=location)
     except LocationError as exc:
-        raise HazardError(str(exc)) from None
+        raise OutsideJurisdiction(str(exc)) from None
     checked = [_checked_photo(upload) for upload in photos]
     now = clock.now()
     try:

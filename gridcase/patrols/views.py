@@ -17,6 +17,7 @@ from geodata.selectors import LocationError, point_from_lonlat
 from gridcase.accounts.models import User
 from gridcase.lib import clock
 from gridcase.patrols import conf, forms, selectors, services
+from gridcase.patrols.actions import ACTIONS
 from gridcase.patrols.models import TRANSITIONS, Status
 
 PAGE_SIZE = 25
@@ -74,15 +75,6 @@ def patrol_detail(request, patrol_id):
         "cancel_form": forms.CancelForm(initial={"version": patrol.version}),
         "track_url": reverse("patrols:api-track", args=[patrol.pk]),
     })
-
-
-ACTIONS = {
-    "start": (forms.VersionForm, lambda p, u, d: services.patrol_start(patrol=p, actor=u, expected_version=d["version"])),
-    "finish": (forms.VersionForm, lambda p, u, d: services.patrol_finish(patrol=p, actor=u,
-                                                                         expected_version=d["version"])),
-    "cancel": (forms.CancelForm, lambda p, u, d: services.patrol_cancel(patrol=p, actor=u, reason=d["reason"],
-                                                                        expected_version=d["version"])),
-}
 
 
 @login_required

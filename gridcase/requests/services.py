@@ -51,6 +51,10 @@ class NotAllowed(RequestError):
     pass
 
 
+class OutsideJurisdiction(RequestError):
+    """The point lies in no grid of the actor's jurisdiction; the message names where it is."""
+
+
 class StaleRequest(RequestError):
     """Someone changed the request after the actor loaded it; `changes` lists what they did."""
 
@@ -180,7 +184,7 @@ def request_register(*, actor, matter: str, category: RequestCategory, received_
         try:
             where = locate_for_user(user=actor, point=location)
         except LocationError as exc:
-            raise RequestError(str(exc)) from None
+            raise OutsideJurisdiction(str(exc)) from None
         if village is not None and village.pk != where.village.pk:
             raise RequestError(_("所选位置在%(located)s，与所选村(社区)%(chosen)s不一致") % {
                 "located": where.village.name, "chosen": village.name})

@@ -15,7 +15,8 @@ from gridcase.accounts.jurisdiction import covers_code, jurisdiction_codes, with
 from gridcase.lib import clock
 from gridcase.patrols.selectors import PatrolNotVisible, patrol_for_finding
 from gridcase.requests import forms, lists, permissions, selectors, services, wechat
-from gridcase.requests.models import OPEN_STATES, Channel, Request, ThreeList
+from gridcase.requests.actions import ACTIONS, form_for
+from gridcase.requests.models import OPEN_STATES, Channel, ThreeList
 from gridcase.requests.workflow import EVENT_LABELS, LABELS
 
 PAGE_SIZE = 25
@@ -81,58 +82,25 @@ def request_detail(request, request_id):
     })
 
 
-def _triage_form(data, item: Request, initial):
-    offices = services.offices_for_request(item).order_by("order", "code")
-    initial.setdefault("kind", item.kind or item.category.default_kind or None)
-    initial.setdefault("office", item.office_id or item.category.default_office_id)
-    return forms.TriageForm(data, initial=initial, offices=offices)
-
-
-ACTIONS = {
-    "triage": (_triage_form, lambda item, user, d: services.request_triage(
-        request=item, actor=user, expected_version=d["version"], kind=d["kind"], office=d["office"],
-        handling=d["handling"] or "one_by_one", guidance=d["guidance"], note=d["note"])),
-    "reply": (forms.ReplyForm, lambda item, user, d: services.request_reply(
-        request=item, actor=user, expected_version=d["version"], reply=d["reply"])),
-    "close": (forms.CloseForm, lambda item, user, d: services.request_close(
-        request=item, actor=user, expected_version=d["version"], satisfaction=d["satisfaction"],
-        feedback=d["feedback"])),
-    "feedback": (forms.ReopenForm, lambda item, user, d: services.request_reopen(
-        request=item, actor=user, expected_version=d["version"], feedback=d["feedback"])),
-    "deliberate": (forms.DeliberateForm, lambda item, user, d: services.request_to_deliberation(
-        request=item, actor=user, expected_version=d["version"], note=d["note"])),
-    "to_case": (forms.ToCaseForm, lambda item, user, d: services.request_to_case(
-        request=item, actor=user, expected_version=d["version"], title=d["title"], category=d["category"],
-        location=Point(d["lon"], d["lat"], srid=4326) if d["lon"] is not None else None)),
-    "merge": (forms.MergeForm, None),
-}
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_action(request, request_id, action):
     item = permissions.request_for_user(request.user, request_id)
     if action not in ACTIONS:
         raise Http404
-    form_class, perform = ACTIONS[action]
+    _form_class, perform = ACTIONS[action]
     initial = {"version": item.version}
     if action == "to_case":
         initial["title"] = item.matter.splitlines()[0][:60]
-    make = (lambda data: form_class(data, item, dict(initial))) if action == "triage" else (
-        lambda data: form_class(data, initial=initial))
+    make = lambda data: form_for(action, item, data, initial)  # noqa: E731
     form = make(request.POST or None)
     stale = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
+            result = perform(item, request.user, data)
             if action == "merge":
-                target = selectors.requests_visible_to(user=request.user).filter(number=data["into"].strip()).first()
-                if target is None:
-                    raise services.RequestError(_("在您的辖区内找不到编号为 %(n)s 的诉求") % {"n": data["into"]})
-                services.request_merge(request=item, into=target, actor=request.user, note=data["note"],
-                                       expected_version=data["version"])
-                return redirect("requests:detail", request_id=target.pk)
-            perform(item, request.user, data)
+                return redirect("requests:detail", request_id=result.pk)
         except services.StaleRequest as exc:
             stale = exc
             post = request.POST.copy()

@@ -15,21 +15,21 @@ from gridcase.cases.actions import ACTIONS as CASE_ACTIONS
 from gridcase.cases.views import SPECIAL as CASE_SPECIAL
 from gridcase.dashboards import services as dashboard_services
 from gridcase.deliberation import services as deliberation_services
+from gridcase.deliberation.actions import ACTIONS as TOPIC_ACTIONS
 from gridcase.deliberation.models import State as TopicState
-from gridcase.deliberation.views import ACTIONS as TOPIC_ACTIONS
 from gridcase.deliberation.views import SPECIAL as TOPIC_SPECIAL
 from gridcase.escalation.models import Rule
 from gridcase.hazards import inspections
+from gridcase.hazards.actions import ACTIONS as HAZARD_ACTIONS
 from gridcase.hazards.models import InspectionTask
-from gridcase.hazards.views import ACTIONS as HAZARD_ACTIONS
 from gridcase.lib import clock
 from gridcase.notifications.services import notify
 from gridcase.patrols import services as patrol_services
-from gridcase.patrols.views import ACTIONS as PATROL_ACTIONS
+from gridcase.patrols.actions import ACTIONS as PATROL_ACTIONS
 from gridcase.requests import lists as request_lists
 from gridcase.requests import services as request_services
+from gridcase.requests.actions import ACTIONS as REQUEST_ACTIONS
 from gridcase.requests.models import Office, RequestCategory
-from gridcase.requests.views import ACTIONS as REQUEST_ACTIONS
 from tests.conftest import TUYUAN
 from tests.deliberation.conftest import item, make_topic, meeting, supervisor, village  # noqa: F401
 from tests.hazards.conftest import fire, make_hazard, media  # noqa: F401
@@ -52,6 +52,10 @@ ACTIONS_BY_PREFIX = {
     "api/v1/cases/": [name for name in CASE_ACTIONS if name != "edit"],
     "requests/": list(REQUEST_ACTIONS),
     "patrols/": list(PATROL_ACTIONS),
+    "api/v1/hazards/": list(HAZARD_ACTIONS),
+    "api/v1/patrols/": list(PATROL_ACTIONS),
+    "api/v1/requests/": list(REQUEST_ACTIONS),
+    "api/v1/topics/": list(TOPIC_ACTIONS),
 }
 
 
@@ -153,3 +157,9 @@ def test_the_matrix_covers_every_object_route():
     covered = {route for route in routes()}
     assert {"cases/<int:case_id>/", "hazards/<int:hazard_id>/", "deliberation/<int:topic_id>/",
             "api/v1/cases/<int:case_id>/"} <= covered
+    api = {"api/v1/cases/<int:case_id>/sessions/", "api/v1/cases/<int:case_id>/agreement",
+           "api/v1/cases/<int:case_id>/follow-ups/", "api/v1/hazards/<int:hazard_id>/transitions/<str:name>",
+           "api/v1/patrols/<int:patrol_id>/track/", "api/v1/patrols/<int:patrol_id>/check-ins/",
+           "api/v1/requests/<int:request_id>/transitions/<str:name>", "api/v1/topics/<int:topic_id>/events/",
+           "api/v1/meetings/<int:meeting_id>/"}
+    assert api <= covered, api - covered
