@@ -24,34 +24,28 @@ def catalogue() -> dict[str, Service]:
     return {service.code: service for service in services}
 
 
-def _requests(*, user, query: Query):
-    requests = request_selectors.requests_visible_to(user=user)
-    if query.area_code:
-        requests = requests.filter(area_code__startswith=query.area_code)
-    if query.ids:
-        return requests.filter(number__in=query.ids)
-    if query.services is not None:
-        requests = requests.filter(category__in=[s.category for s in query.services if s.kind == REQUEST])
-    if query.statuses == {"open"}:
-        requests = requests.filter(state__in=REQUEST_OPEN_STATES)
-    elif query.statuses == {"closed"}:
-        requests = requests.exclude(state__in=REQUEST_OPEN_STATES)
-    return requests.filter(registered_at__gte=query.start, registered_at__lte=query.end)
+# Per kind: what the user may see, the states that are open, and when an item was reported.
+_SOURCES = {REQUEST: (request_selectors.requests_visible_to, REQUEST_OPEN_STATES, "registered_at"),
+            HAZARD: (hazard_selectors.hazards_visible_to, HAZARD_OPEN_STATES, "reported_at")}
 
 
-def _hazards(*, user, query: Query):
-    hazards = hazard_selectors.hazards_visible_to(user=user)
+def _matching(kind: str, *, user, query: Query):
+    """The requests or hazards the query asks for, as (kind, id, reported at) rows."""
+    visible_to, open_states, reported = _SOURCES[kind]
+    items = visible_to(user=user)
     if query.area_code:
-        hazards = hazards.filter(area_code__startswith=query.area_code)
+        items = items.filter(area_code__startswith=query.area_code)
     if query.ids:
-        return hazards.filter(number__in=query.ids)
-    if query.services is not None:
-        hazards = hazards.filter(category__in=[s.category for s in query.services if s.kind == HAZARD])
-    if query.statuses == {"open"}:
-        hazards = hazards.filter(state__in=HAZARD_OPEN_STATES)
-    elif query.statuses == {"closed"}:
-        hazards = hazards.exclude(state__in=HAZARD_OPEN_STATES)
-    return hazards.filter(reported_at__gte=query.start, reported_at__lte=query.end)
+        items = items.filter(number__in=query.ids)
+    else:
+        if query.services is not None:
+            items = items.filter(category__in=[s.category for s in query.services if s.kind == kind])
+        if query.statuses == {"open"}:
+            items = items.filter(state__in=open_states)
+        elif query.statuses == {"closed"}:
+            items = items.exclude(state__in=open_states)
+        items = items.filter(**{f"{reported}__gte": query.start, f"{reported}__lte": query.end})
+    return items.order_by().annotate(source=Value(kind), at=F(reported)).values_list("source", "id", "at")
 
 
 @dataclass
@@ -63,10 +57,7 @@ class Page:
 def service_requests(*, user, query: Query) -> Page:
     """Requests and hazards together, newest first: one UNION ordered and cut by the database, then the
     page's objects loaded with what their documents need."""
-    requests = _requests(user=user, query=query).order_by().annotate(
-        source=Value(REQUEST), at=F("registered_at")).values_list("source", "id", "at")
-    hazards = _hazards(user=user, query=query).order_by().annotate(
-        source=Value(HAZARD), at=F("reported_at")).values_list("source", "id", "at")
+    requests, hazards = _matching(REQUEST, user=user, query=query), _matching(HAZARD, user=user, query=query)
     offset = (query.page - 1) * query.page_size
     rows = list(requests.union(hazards, all=True).order_by("-at", "-id")[offset:offset + query.page_size + 1])
     more = len(rows) > query.page_size
