@@ -233,11 +233,12 @@ def _sample(client, url, params, requests):
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url, params)
         assert response.status_code == 200, (url, response.status_code)
+        # Read them now: the next request's request_started signal empties the connection's query log.
+        # A server-side cursor (DECLARE … FOR <query>) is replayed as its query.
+        statements = [re.sub(r"^DECLARE .*? CURSOR (WITH(OUT)? HOLD )?FOR ", "", q["sql"])
+                      for q in captured.captured_queries
+                      if not q["sql"].startswith(("CLOSE", "FETCH")) and not any(b in q["sql"] for b in BOOKKEEPING)]
         samples = [timed(lambda: client.get(url, params))[1] for _ in range(requests)]
-    # A server-side cursor (DECLARE … FOR <query>) is replayed as its query.
-    statements = [re.sub(r"^DECLARE .*? CURSOR (WITH(OUT)? HOLD )?FOR ", "", q["sql"])
-                  for q in captured.captured_queries
-                  if not q["sql"].startswith(("CLOSE", "FETCH")) and not any(b in q["sql"] for b in BOOKKEEPING)]
     client.get(url, params)
     warm = [timed(lambda: client.get(url, params))[1] for _ in range(requests)]
 
