@@ -88,7 +88,7 @@ def home(users, make_case, make_hazard, make_topic):  # noqa: F811
     start = (grid.geom.point_on_surface.x, grid.geom.point_on_surface.y)
     resident_request = request_services.request_register(
         actor=users["worker"], matter="路灯不亮", category=RequestCategory.objects.first(), received_on=today,
-        location=grid.geom.point_on_surface)
+        location=grid.geom.point_on_surface, photos=[photo()])
     three_list = request_lists.three_list_generate(village=users["cadre"].area, year=today.year,
                                                    quarter=(today.month - 1) // 3 + 1, actor=users["cadre"])
     office = Office.objects.create(code="TY-ZZB", name="屠园镇综治办", town_id=users["leader"].area_id)
@@ -106,6 +106,7 @@ def home(users, make_case, make_hazard, make_topic):  # noqa: F811
         "objection_id": objected.objections.get().pk, "notification_id": notification.pk,
         "village_code": users["cadre"].area.code, "town_code": TUYUAN, "code": TUYUAN, "fmt": "xlsx",
         ("hazards/", "photo_id"): hazard.photos.first().pk, ("deliberation/", "photo_id"): progress.photos.first().pk,
+        ("requests/", "photo_id"): resident_request.photos.get().pk,
         ("deliberation/<int:topic_id>/objections/", "topic_id"): objected.pk,
     }
 
