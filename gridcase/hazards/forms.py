@@ -90,7 +90,7 @@ class EscalateForm(ReasonForm):
 
 class PhotoForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=HazardPhoto.Kind.choices)
-    file = forms.FileField(label=_("照片"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+    file = forms.FileField(label=_("照片"), widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
 
 
 class FilterForm(forms.Form):

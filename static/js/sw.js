@@ -83,7 +83,7 @@ self.addEventListener("fetch", (event) => {
 // Fill the page cache when it lacks a logging page or the grid layer (first install, after a logout).
 async function warm() {
   const cache = await caches.open(PAGE_CACHE);
-  for (const url of [...LOG_PAGES, GRIDS]) {
+  for (const url of [REGISTER, GRIDS, ...LOG_PAGES.slice(1)]) {  // what the offline start needs first
     if (await cache.match(url, { ignoreVary: true })) continue;
     try {
       const response = await fetch(url, { credentials: "same-origin" });
