@@ -239,6 +239,37 @@ def test_sent_online_the_new_report_shows_the_servers_message(phone, live_url, p
     assert page.locator("main .message").count() == 0  # shown once
 
 
+def test_a_refused_hazard_goes_back_into_the_form_with_its_photo_and_is_sent_once_corrected(phone, live_url, picture):
+    context, page = phone
+    hazard = KINDS["hazard"]
+    open_form(page, live_url, hazard)
+    context.set_offline(True)
+    hazard.fill(page, "位置填错的隐患", picture)
+    page.fill("#id_lon", "116.400000")  # Beijing: outside the worker's grids
+    page.fill("#id_lat", "39.900000")
+    page.click("main button[type=submit]")
+    page.wait_for_selector(f"{WAITING}:has-text('等待发送（1）')")
+    [item] = queued(page)
+
+    context.set_offline(False)
+    page.wait_for_selector("#outbox .needs-fix", timeout=15_000)
+    assert "需要修改" in page.inner_text("#outbox .needs-fix") and not hazard.made("位置填错的隐患").exists()
+
+    page.click("#outbox .needs-fix .outbox-edit")  # back into the form as typed, the photo too
+    assert page.input_value("#id_title") == "位置填错的隐患"
+    assert page.input_value("input[name=client_id]") == item["client_id"]
+    assert page.eval_on_selector("#id_photos", "input => Array.from(input.files, (f) => [f.name, f.size])") == [
+        ["现场.png", len(PNG)]]
+    assert page.locator("#id_photos ~ .thumbs img").count() == 1
+    point_on_the_map(page)
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"/hazards/\d+/$"))
+
+    [made] = hazard.made("位置填错的隐患")
+    assert str(made.client_id) == item["client_id"] and made.photos.count() == 1
+    assert page.inner_text("main .message") == f"已上报，编号 {made.number}" and queued(page) == []
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_screenshots_of_the_forms_with_photos_chosen_and_of_a_waiting_hazard(browser, live_url, picture, size):
     width, height = SIZES[size]
