@@ -292,3 +292,36 @@ def test_screenshots_of_the_forms_with_photos_chosen_and_of_a_waiting_hazard(bro
         page.screenshot(path=str(ARTIFACTS / f"outbox-waiting-hazard-{size}.png"))
     finally:
         context.close()
+
+
+def test_the_hazard_and_request_forms_open_offline_after_one_visit(browser, live_url, picture):
+    """The service worker keeps the three logging pages (and the grid layer): with no network the
+    worker can still open the hazard and the request forms, and what they log waits in the outbox."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_url, "worker")
+        page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+        if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
+            page.reload()
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=45_000)
+        assert page.evaluate("""async () => {
+            for (let i = 0; i < 150; i++) {
+                const hits = await Promise.all(["/hazards/new/", "/requests/new/", "/api/geodata/areas/?level=grid"]
+                    .map((url) => caches.match(url)));
+                if (hits.every(Boolean)) return true;
+                await new Promise((resolve) => setTimeout(resolve, 200));
+            }
+            return false;
+        }""")
+
+        context.set_offline(True)
+        for kind in KINDS.values():
+            open_form(page, live_url, kind)
+            assert page.evaluate("() => navigator.onLine") is False
+        KINDS["request"].fill(page, "离线打开表单后登记的诉求", picture)
+        page.click("main button[type=submit]")
+        page.wait_for_selector(f"{WAITING}:has-text('等待发送（1）')")
+        assert "民情诉求" in page.inner_text("#outbox .outbox-items li")
+    finally:
+        context.close()  # a private context: what waits dies with it, unsent
