@@ -8,26 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from gridcase.accounts.models import Role, User
 from gridcase.hazards.models import HazardCategory, HazardPhoto, Interval, ResponsibleKind, Severity, State
+from gridcase.lib.forms import PhotosField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photos in one input (a phone's camera or gallery)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        if self.required and not files:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        return [super(PhotosField, self).clean(f, initial) for f in files]
 
 
 class VersionedForm(forms.Form):
@@ -107,7 +90,7 @@ class EscalateForm(ReasonForm):
 
 class PhotoForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=HazardPhoto.Kind.choices)
-    file = forms.FileField(label=_("照片"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+    file = forms.FileField(label=_("照片"), widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
 
 
 class FilterForm(forms.Form):

@@ -15,6 +15,7 @@ SIGNATURES = {"image/jpeg": [b"\xff\xd8\xff"], "image/png": [b"\x89PNG\r\n\x1a\n
               "application/pdf": [b"%PDF-"]}
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf"}
 PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+PHOTO_TYPES = frozenset(PIL_FORMATS)
 # A photo from a phone is at most ~50 megapixels; more is a decompression bomb.
 MAX_PIXELS = 60_000_000
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geodata.models import Area
 from gridcase.cases.models import Category as CaseCategory
+from gridcase.lib.forms import PhotosField
 from gridcase.requests.models import Channel, Handling, Kind, Office, RequestCategory, Satisfaction, State
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -43,8 +44,9 @@ class IntakeForm(LocationFields):
     reporter_name = forms.CharField(label=_("反映人"), max_length=50, required=False)
     contact = forms.RegexField(label=_("联系方式"), regex=CONTACT, required=False,
                                error_messages={"invalid": _("请填写电话号码（数字）")})
+    photos = PhotosField(label=_("现场照片"), required=False)
     field_order = ["client_id", "channel", "received_on", "village", "category", "matter", "reporter_name",
-                   "contact", "lon", "lat"]
+                   "contact", "photos", "lon", "lat"]
 
     def __init__(self, *args, villages=None, **kwargs):
         super().__init__(*args, **kwargs)

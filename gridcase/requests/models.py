@@ -184,6 +184,26 @@ class Request(models.Model):
         return self.state in OPEN_STATES
 
 
+class RequestPhoto(models.Model):
+    """A photo taken where the resident showed the problem; checked and cleaned by gridcase.lib.uploads."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("照片"), upload_to="requests/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("诉求照片")
+        verbose_name_plural = _("诉求照片")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
 class RequestEvent(models.Model):
     """Append-only timeline of a request; the database refuses UPDATE and DELETE (migration 0002)."""
 

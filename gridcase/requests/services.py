@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import IntegrityError, connection, transaction
 from django.template import Context, Template, TemplateSyntaxError
@@ -19,7 +20,7 @@ from geodata.selectors import LocationError, locate_for_user
 from gridcase.accounts.jurisdiction import covers_code, jurisdiction_codes
 from gridcase.accounts.models import Role, User
 from gridcase.accounts.selectors import users_covering
-from gridcase.lib import clock, crypto
+from gridcase.lib import clock, crypto, uploads
 from gridcase.notifications.services import notify
 from gridcase.requests import permissions
 from gridcase.requests.models import (
@@ -33,6 +34,7 @@ from gridcase.requests.models import (
     Request,
     RequestCategory,
     RequestEvent,
+    RequestPhoto,
     Satisfaction,
     State,
 )
@@ -164,10 +166,12 @@ def villages_for(user):
 
 def request_register(*, actor, matter: str, category: RequestCategory, received_on: date,
                      channel: str = Channel.WALK, village: Area | None = None, location: Point | None = None,
-                     reporter: Reporter | None = None, client_id: uuid.UUID | None = None, patrol=None) -> Request:
-    """Register a resident's request. With a location, the point must lie in a grid of the actor's
-    jurisdiction and decides the village; without one, the request belongs to `village`, which must be
-    one the actor may register for. A repeat of the same `client_id` returns the first request."""
+                     reporter: Reporter | None = None, client_id: uuid.UUID | None = None, patrol=None,
+                     photos=()) -> Request:
+    """Register a resident's request, with photos of the problem. With a location, the point must lie
+    in a grid of the actor's jurisdiction and decides the village; without one, the request belongs to
+    `village`, which must be one the actor may register for. A repeat of the same `client_id` returns
+    the first request and stores none of the repeat's photos."""
     if client_id is not None and (existing := Request.objects.filter(client_id=client_id).first()):
         return _same_submission(existing, actor)
     if actor is not None and actor.role not in REGISTRARS and not actor.is_superuser:
@@ -193,6 +197,7 @@ def request_register(*, actor, matter: str, category: RequestCategory, received_
         raise RequestError(_("请选择诉求所属的村(社区)，或在地图上选择位置"))
     elif not villages_for(actor).filter(pk=village.pk).exists():
         raise RequestError(_("%(village)s不在您的辖区内") % {"village": village.name})
+    checked = [_checked_photo(upload) for upload in photos]
     reporter = reporter or Reporter()
     name, contact = reporter.name.strip(), crypto.normalise(reporter.contact)
     try:
@@ -208,9 +213,14 @@ def request_register(*, actor, matter: str, category: RequestCategory, received_
                 contact_index=crypto.blind_index(contact), contact_masked=mask_contact(contact),
                 registered_by=actor, registered_at=now, patrol=patrol,
             )
+            for photo in checked:
+                RequestPhoto.objects.create(request=request, file=photo.file, original_name=photo.original_name,
+                                            content_type=photo.content_type, size=photo.size, uploaded_by=actor,
+                                            uploaded_at=now)
             _log(request, actor=actor, kind="request.registered", from_state="", bump=False,
                  data={"number": request.number, "channel": channel, "village": village.code,
-                       "grid": grid.code if grid else "", **({"patrol": patrol.pk} if patrol else {})})
+                       "grid": grid.code if grid else "", **({"photos": len(checked)} if checked else {}),
+                       **({"patrol": patrol.pk} if patrol else {})})
             _tell(request, kind="request.registered", title=_("新诉求待分流：%(number)s") % {"number": request.number},
                   body=request.matter[:200])
     except IntegrityError:
@@ -219,6 +229,15 @@ def request_register(*, actor, matter: str, category: RequestCategory, received_
             return _same_submission(existing, actor)
         raise
     return request
+
+
+def _checked_photo(upload) -> uploads.Accepted:
+    """The photo checked and cleaned by gridcase.lib.uploads (type from its bytes, EXIF and GPS removed)."""
+    limit = getattr(settings, "REQUEST_PHOTO_MAX_BYTES", settings.CASE_ATTACHMENT_MAX_BYTES)
+    try:
+        return uploads.accept(upload, allowed=uploads.PHOTO_TYPES, max_bytes=limit)
+    except uploads.UploadRefused as exc:
+        raise RequestError(f"{exc}：{upload.name}") from None
 
 
 def _same_submission(existing: Request, actor) -> Request:

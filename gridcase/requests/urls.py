@@ -16,5 +16,6 @@ urlpatterns = [
     path("lists/<int:list_id>.xlsx", views.three_list_xlsx, name="three-list-xlsx"),
     path("points/", api.RequestPoints.as_view(), name="points"),
     path("<int:request_id>/", views.request_detail, name="detail"),
+    path("<int:request_id>/photos/<int:photo_id>/", views.photo_download, name="photo"),
     path("<int:request_id>/<slug:action>/", views.request_action, name="action"),
 ]

@@ -2,8 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Point
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -43,7 +43,8 @@ def request_list(request):
 @require_http_methods(["GET", "POST"])
 def request_register(request):
     villages = services.villages_for(request.user)
-    form = forms.IntakeForm(request.POST or None, villages=villages, initial={"patrol": request.GET.get("patrol")})
+    form = forms.IntakeForm(request.POST or None, request.FILES or None, villages=villages,
+                            initial={"patrol": request.GET.get("patrol")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -53,7 +54,7 @@ def request_register(request):
                 channel=data["channel"], village=data["village"],
                 location=Point(data["lon"], data["lat"], srid=4326) if data["lon"] is not None else None,
                 reporter=services.Reporter(name=data["reporter_name"], contact=data["contact"]),
-                client_id=data["client_id"], patrol=patrol)
+                client_id=data["client_id"], patrol=patrol, photos=data["photos"])
         except (services.RequestError, PatrolNotVisible) as exc:
             form.add_error(None, str(exc))
         else:
@@ -78,8 +79,17 @@ def request_detail(request, request_id):
         "may_reveal": permissions.may(request.user, item, "triage") or permissions.may(request.user, item, "reply")
         or item.registered_by_id == request.user.pk,
         "merged": item.merged_requests.select_related("category").order_by("received_on"),
+        "photos": item.photos.all(),
         "overdue": item.is_open and item.deadline is not None and item.deadline < clock.now(),
     })
+
+
+@login_required
+def photo_download(request, request_id, photo_id):
+    """Photos are served only to users who may see the request."""
+    item = permissions.request_for_user(request.user, request_id)
+    photo = get_object_or_404(item.photos, pk=photo_id)
+    return FileResponse(photo.file.open("rb"), content_type=photo.content_type, filename=photo.original_name)
 
 
 @login_required

@@ -1,19 +1,23 @@
-// The outbox of the case-logging form. A submit goes out with fetch; with no network (or when it
-// drops mid-submit) the typed fields are kept on the phone (IndexedDB, store "outbox", key client_id)
-// and sent when the network returns. The server takes a repeated client_id as the same submission,
-// so a retry never makes a second case; the in-flight flag below keeps one page from even trying.
+// The outbox of the three logging forms (dispute, hazard, resident request). A submit goes out with
+// fetch; with no network (or when it drops mid-submit) the form — its fields and its photos, as Blobs —
+// is kept on the phone (IndexedDB, store "outbox", key client_id) and sent when the network returns,
+// from whichever of the three pages is open: each item carries its kind and where it goes. The server
+// takes a repeated client_id as the same submission (photos included), so a retry never makes a second
+// report; the in-flight flag below keeps one page from even trying.
 (function () {
   "use strict";
   const box = document.getElementById("outbox");
   const form = box && box.parentElement.querySelector("form[method=post]");
   if (!form || !window.indexedDB || !window.fetch) return;  // the plain form still works
   const labels = box.dataset;
-  const postUrl = box.dataset.postUrl;
-  const [casePrefix, caseSuffix] = box.dataset.caseUrl.split("999999999");
   const user = box.dataset.user;
-  const SEND_TIMEOUT_MS = 30000;
+  // What this page logs; items queued before the outbox knew kinds were all disputes.
+  const here = { kind: labels.kind, kind_label: labels.kindLabel, post_url: labels.postUrl, detail_url: labels.detailUrl };
+  const legacy = { kind: "case", kind_label: "", post_url: labels.casePostUrl, detail_url: labels.caseUrl };
+  const SEND_TIMEOUT_MS = 60000;  // photos on a weak signal take a while
   const RETRY_MS = 60000;  // navigator.onLine stays true on a weak signal: "online" may never fire
-  const sent = [];  // sent while this page is open: {title, url}
+  const FLASH = "gridcase-flash";  // sessionStorage: the server's message, for the page we go to
+  const sent = [];  // sent while this page is open: {kind_label, title, url, message}
   let sending = false;
   const sendButton = box.querySelector(".outbox-send");
   const status = box.querySelector(".outbox-status");
@@ -38,7 +42,7 @@
       };
     });
   }
-  const all = () => store("readonly", (s) => s.getAll());
+  const all = () => store("readonly", (s) => s.getAll()).then((items) => items.map((item) => ({ ...legacy, ...item })));
   const get = (id) => store("readonly", (s) => s.get(id));
   const put = (item) => store("readwrite", (s) => s.put(item));
   const drop = (id) => store("readwrite", (s) => s.delete(id));
@@ -53,9 +57,21 @@
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
+  // The form as data: text fields by name, photos as Blobs (IndexedDB keeps them as they are).
   function snapshot() {
-    const fields = Object.fromEntries(new FormData(form));
-    return { client_id: fields.client_id, user, title: fields.title, fields, queued_at: new Date().toISOString() };
+    const fields = {};
+    const files = [];
+    for (const [name, value] of new FormData(form)) {
+      if (typeof value !== "string") {
+        if (value.size) files.push({ field: name, name: value.name, blob: value });
+      } else if (name in fields) {
+        fields[name] = [].concat(fields[name], value);  // a multiple select
+      } else {
+        fields[name] = value;
+      }
+    }
+    const title = (fields[labels.titleField] || "").trim().slice(0, 60);
+    return { ...here, client_id: fields.client_id, user, title, fields, files, queued_at: new Date().toISOString() };
   }
 
   function cookie(name) {
@@ -63,8 +79,11 @@
     return found ? decodeURIComponent(found.slice(name.length + 1)) : "";
   }
 
-  function errorsIn(html) {
-    const doc = new DOMParser().parseFromString(html, "text/html");
+  function parse(html) {
+    return new DOMParser().parseFromString(html, "text/html");
+  }
+
+  function errorsIn(doc) {
     const errors = Array.from(doc.querySelectorAll("main .errorlist li"), (li) => {
       const label = li.closest("label");
       const name = label && label.firstChild.nodeType === Node.TEXT_NODE ? label.firstChild.textContent.trim() : "";
@@ -73,22 +92,32 @@
     return errors.length ? errors : [labels.check];
   }
 
-  // One POST of the stored fields. Resolves to {url} (sent), {errors} (the form came back: fix it)
-  // or {note} (not sent, try again later); rejects when the network is not there.
+  // The server's "已登记，编号 …" rode on the redirect to the new report's page, which this fetch read.
+  function messageIn(doc) {
+    const message = doc.querySelector("main .message:not(.error)");
+    return message ? message.textContent.trim() : "";
+  }
+
+  // One POST of the stored form. Resolves to {url, message} (sent), {errors} (the form came back: fix
+  // it) or {note} (not sent, try again later); rejects when the network is not there.
   async function send(item) {
-    const body = new URLSearchParams(item.fields);
+    const body = new FormData();
+    for (const [name, value] of Object.entries(item.fields)) {
+      for (const one of [].concat(value)) body.append(name, one);
+    }
+    for (const file of item.files || []) body.append(file.field, file.blob, file.name);
     // The page (and so the stored token) may be older than the session's CSRF cookie, e.g. after a login.
     const token = cookie("csrftoken");
     if (token) body.set("csrfmiddlewaretoken", token);
-    const response = await fetch(postUrl, {
+    const response = await fetch(item.post_url, {
       method: "POST", body, credentials: "same-origin", redirect: "follow",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
       signal: AbortSignal.timeout ? AbortSignal.timeout(SEND_TIMEOUT_MS) : undefined,
     });
     const path = new URL(response.url).pathname;
-    const id = path.startsWith(casePrefix) && path.endsWith(caseSuffix) ? path.slice(casePrefix.length, -caseSuffix.length) : "";
-    if (/^\d+$/.test(id)) return { url: response.url };
-    if (response.ok && path === postUrl) return { errors: errorsIn(await response.text()) };
+    const [prefix, suffix] = item.detail_url.split("999999999");
+    const id = path.startsWith(prefix) && path.endsWith(suffix) ? path.slice(prefix.length, path.length - suffix.length) : "";
+    if (/^\d+$/.test(id)) return { url: response.url, message: messageIn(parse(await response.text())) };
+    if (response.ok && path === new URL(item.post_url, location.href).pathname) return { errors: errorsIn(parse(await response.text())) };
     if (response.ok) return { note: labels.login };  // redirected to the login page
     return { note: labels.failed.replace("{status}", response.status) };
   }
@@ -110,7 +139,7 @@
         }
         if (outcome.url) {
           await drop(item.client_id);
-          sent.push({ title: item.title, url: outcome.url });
+          sent.push({ kind_label: item.kind_label, title: item.title, url: outcome.url, message: outcome.message });
         } else {
           await put({ ...item, errors: outcome.errors, note: outcome.note });
         }
@@ -140,6 +169,7 @@
       }
       if (outcome && outcome.url) {
         await drop(item.client_id);  // if it was a queued one, edited and sent
+        if (outcome.message) sessionStorage.setItem(FLASH, outcome.message);
         window.location.assign(outcome.url);
         return;
       }
@@ -173,8 +203,18 @@
   function restore(item) {
     for (const field of form.elements) {
       if (!field.name || field.name === "csrfmiddlewaretoken") continue;
-      if (field.type === "checkbox") field.checked = field.name in item.fields;
-      else if (field.name in item.fields) field.value = item.fields[field.name];
+      if (field.type === "file") {
+        const chosen = new DataTransfer();
+        for (const file of (item.files || []).filter((f) => f.field === field.name)) {
+          chosen.items.add(new File([file.blob], file.name, { type: file.blob.type }));
+        }
+        field.files = chosen.files;
+        field.dispatchEvent(new Event("change"));  // the thumbnails follow
+      } else if (field.type === "checkbox") {
+        field.checked = field.name in item.fields;
+      } else if (field.name in item.fields) {
+        field.value = [].concat(item.fields[field.name])[0];
+      }
     }
     if (form.elements.lon) form.elements.lon.dispatchEvent(new Event("change"));  // the map marker follows
     showErrors(item.errors || []);
@@ -203,9 +243,10 @@
     sendButton.hidden = !mine.some((item) => !item.errors);
     box.querySelector(".outbox-sent").replaceChildren(...sent.map((done) => {
       const li = element("li", labels.sent);
-      const link = element("a", done.title);
+      const link = element("a", done.message || done.title);
       link.href = done.url;
       li.append(link);
+      if (done.message && done.title) li.append(" ", element("span", done.title, "hint"));
       return li;
     }));
     box.hidden = !items.length && !sent.length;
@@ -214,17 +255,28 @@
   function row(item) {
     const li = element("li");
     li.dataset.clientId = item.client_id;
+    li.dataset.kind = item.kind;
+    if (item.kind_label) li.append(element("span", item.kind_label, "kind"), " ");
     li.append(element("strong", item.title), " ",
       element("time", new Date(item.queued_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })));
+    const photos = (item.files || []).length;
+    if (photos) li.append(" ", element("span", labels.photos.replace("{n}", photos), "hint"));
     if (item.errors) {
       li.classList.add("needs-fix");
       li.append(" ", element("span", labels.fix, "fix"));
       const errors = element("ul", "", "errorlist");
       errors.append(...item.errors.map((text) => element("li", text)));
-      const edit = element("button", labels.edit, "outbox-edit");
-      edit.type = "button";
-      edit.addEventListener("click", () => restore(item));
-      li.append(errors, edit);
+      li.append(errors);
+      if (item.kind === here.kind) {
+        const edit = element("button", labels.edit, "outbox-edit");
+        edit.type = "button";
+        edit.addEventListener("click", () => restore(item));
+        li.append(edit);
+      } else {
+        const elsewhere = element("a", labels.elsewhere.replace("{kind}", item.kind_label), "button secondary");
+        elsewhere.href = item.post_url;
+        li.append(elsewhere);
+      }
     } else if (item.note) {
       li.append(element("p", item.note, "hint"));
     }

@@ -1,7 +1,8 @@
 {% load static %}// The service worker. A Django template: gridcase.front.views.service_worker renders it at /sw.js
 // (so that its scope is the whole site), the static tag naming the app shell, hashed in production.
-// It keeps the case-logging page usable without a network: the shell is pre-cached, and the logging
-// page and the grid layer are fetched network-first, the last good copy answering when there is none.
+// It keeps the three logging pages (dispute, hazard, resident request) usable without a network: the
+// shell is pre-cached, and the logging pages and the grid layer are fetched network-first, the last
+// good copy answering when there is none.
 "use strict";
 
 const SHELL = [
@@ -16,6 +17,7 @@ const SHELL = [
   "{% static 'js/page.js' %}",
   "{% static 'js/patrols.js' %}",
   "{% static 'js/patrols-map.js' %}",
+  "{% static 'js/photos.js' %}",
   "{% static 'js/picker.js' %}",
   "{% static 'js/pin.js' %}",
   "{% static 'js/register-sw.js' %}",
@@ -28,6 +30,7 @@ const SHELL = [
   "{% static 'vendor/leaflet-1.9.4/images/marker-shadow.png' %}",
 ];
 const REGISTER = "{% url 'cases:register' %}";
+const LOG_PAGES = [REGISTER, "{% url 'hazards:report' %}", "{% url 'requests:register' %}"];
 const GRIDS = "{% url 'geodata:areas' %}?level=grid";
 const START = "{% url 'front:home' %}";
 const LOGOUT = "{% url 'logout' %}";
@@ -64,8 +67,8 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (request.method !== "GET") return;  // form posts (and the outbox's) always go to the network
-  if (request.mode === "navigate" && url.pathname === REGISTER) {
-    event.respondWith(networkFirst(event, REGISTER));
+  if (request.mode === "navigate" && LOG_PAGES.includes(url.pathname) && !url.search) {
+    event.respondWith(networkFirst(event, url.pathname));
   } else if (url.pathname + url.search === GRIDS) {
     event.respondWith(networkFirst(event, GRIDS));
   } else if (SHELL.includes(url.pathname)) {
@@ -77,10 +80,10 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
-// Fill the page cache when it lacks the logging page or the grid layer (first install, after a logout).
+// Fill the page cache when it lacks a logging page or the grid layer (first install, after a logout).
 async function warm() {
   const cache = await caches.open(PAGE_CACHE);
-  for (const url of [REGISTER, GRIDS]) {
+  for (const url of [REGISTER, GRIDS, ...LOG_PAGES.slice(1)]) {  // what the offline start needs first
     if (await cache.match(url, { ignoreVary: true })) continue;
     try {
       const response = await fetch(url, { credentials: "same-origin" });

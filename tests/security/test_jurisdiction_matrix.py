@@ -94,7 +94,8 @@ def home(users, make_case, make_hazard, make_topic):  # noqa: F811
     start = (grid.geom.point_on_surface.x, grid.geom.point_on_surface.y)
     resident_request = request_services.request_register(
         actor=users["worker"], matter="路灯不亮", category=RequestCategory.objects.first(), received_on=today,
-        location=grid.geom.point_on_surface, client_id=uuid.UUID("0b6f3c2e-7d41-4a8e-9c15-3f2a1e0d9b84"))
+        location=grid.geom.point_on_surface, client_id=uuid.UUID("0b6f3c2e-7d41-4a8e-9c15-3f2a1e0d9b84"),
+        photos=[photo()])
     three_list = request_lists.three_list_generate(village=users["cadre"].area, year=today.year,
                                                    quarter=(today.month - 1) // 3 + 1, actor=users["cadre"])
     office = Office.objects.create(code="TY-ZZB", name="屠园镇综治办", town_id=users["leader"].area_id)
@@ -114,6 +115,7 @@ def home(users, make_case, make_hazard, make_topic):  # noqa: F811
         ("open311/", "fmt"): "json", ("open311/", "service_request_id"): resident_request.number,
         ("open311/", "token_id"): str(resident_request.client_id),
         ("hazards/", "photo_id"): hazard.photos.first().pk, ("deliberation/", "photo_id"): progress.photos.first().pk,
+        ("requests/", "photo_id"): resident_request.photos.get().pk,
         ("deliberation/<int:topic_id>/objections/", "topic_id"): objected.pk,
     }
 
