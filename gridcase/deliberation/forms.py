@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gridcase.deliberation.models import AttendeeRole, Channel, ListItem, Source, State, SurveyResponse
+from gridcase.lib.forms import PhotosField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -64,25 +65,9 @@ class AssignForm(VersionedForm):
         return data
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
-
-
 class ProgressForm(forms.Form):
     note = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 3}))
-    photos = MultipleFileField(label=_("现场照片（可多张）"), required=False)
+    photos = PhotosField(label=_("现场照片（可多张）"), required=False)
 
 
 class SurveyForm(forms.Form):
