@@ -6,12 +6,10 @@ BEAT_HEARTBEAT_SECONDS = 60
 
 CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "gridcase.front.tasks.beat_heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS},
+    # The rules of every kind: cases, hazards, request deadlines, deliberation publicity and execution.
     "escalation-sweep": {"task": "gridcase.escalation.tasks.sweep", "schedule": 60},
     "outbox-relay": {"task": "gridcase.outbox.tasks.relay", "schedule": envint("OUTBOX_RELAY_SECONDS", 10)},
     "hazards-inspection-tasks": {"task": "gridcase.hazards.tasks.create_inspection_tasks", "schedule": 3600},
-    "deliberation-sweep": {"task": "gridcase.deliberation.tasks.sweep", "schedule": 300},
-    # Requests use a plain beat task until the rules engine handles kinds other than cases.
-    "requests-remind-deadlines": {"task": "gridcase.requests.tasks.remind_deadlines", "schedule": 600},
     "dashboards-refresh-rollup": {"task": "gridcase.dashboards.tasks.refresh_rollup", "schedule": 600},
     "notifications-requeue-stale": {"task": "gridcase.notifications.tasks.requeue_stale_deliveries", "schedule": 600},
 }

@@ -122,8 +122,8 @@ def committed(django_db_setup, django_db_blocker):
         assert not connection.in_atomic_block, "use `committed` without the django_db mark"
         yield
         with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE cases_case, cases_casenumbercounter, notifications_notification, outbox_message,"
-                           " api_apitoken, api_idempotencyrecord"
+            cursor.execute("TRUNCATE cases_case, cases_casenumbercounter, escalation_rulefiring, notifications_notification,"
+                           " outbox_message, api_apitoken, api_idempotencyrecord"
                            " RESTART IDENTITY CASCADE")
 
 

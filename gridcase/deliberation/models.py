@@ -105,7 +105,8 @@ class Topic(models.Model):
                                     on_delete=models.SET_NULL, related_name="deliberation_duties")
     responsible_name = models.CharField(_("责任人"), max_length=50, blank=True)
     execution_deadline = models.DateField(_("完成期限"), null=True, blank=True)
-    overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the rules (gridcase.escalation) must look at this topic again; the sweep selects on it.
+    next_check_at = models.DateTimeField(null=True, blank=True, editable=False)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -117,10 +118,9 @@ class Topic(models.Model):
         indexes = [
             models.Index(fields=["village_code", "state"], name="topic_village_state"),
             models.Index(fields=["town_code", "state"], name="topic_town_state"),
-            models.Index(fields=["publicity_ends_at"], name="topic_publicity_due",
-                         condition=Q(state="publicity")),
-            models.Index(fields=["execution_deadline"], name="topic_execution_due",
-                         condition=Q(state="executing", overdue_notified_at__isnull=True)),
+            models.Index(fields=["next_check_at"], name="topic_due_for_rules", condition=Q(next_check_at__isnull=False)),
+            # The overdue filter of the topic list.
+            models.Index(fields=["execution_deadline"], name="topic_executing_deadline", condition=Q(state="executing")),
         ]
 
     def __str__(self):

@@ -105,11 +105,21 @@ def _log(topic: Topic, *, actor, kind: str, from_state: str, reason: str = "", d
 
 
 def _move(topic: Topic, to_state: str, *, actor, kind: str, reason: str = "", data: dict | None = None,
-          fields: tuple[str, ...] = ()) -> Topic:
+          fields: tuple[str, ...] = (), evaluate: bool = True) -> Topic:
     from_state = topic.state
     topic.state = to_state
     _log(topic, actor=actor, kind=kind, from_state=from_state, reason=reason, data=data, fields=("state", *fields))
+    if evaluate:
+        _rules(topic)
     return topic
+
+
+def _rules(topic: Topic) -> None:
+    """Let the rules look at the topic as it is now: the end of publicity, execution reminders and
+    overdue notices are rules (gridcase.deliberation.rules)."""
+    from gridcase.escalation import engine  # the engine calls back into these services
+
+    engine.evaluate(topic=topic)
 
 
 def _required(text: str, message: str) -> str:
@@ -118,13 +128,13 @@ def _required(text: str, message: str) -> str:
     return text.strip()
 
 
-def _url(topic: Topic) -> str:
+def topic_url(topic: Topic) -> str:
     return reverse("deliberation:detail", args=[topic.pk])
 
 
 def _tell(recipients, topic: Topic, kind: str, title: str, body: str = "") -> None:
     notify(recipients=recipients, kind=f"deliberation.{kind}", title=f"{title}：{topic.title}"[:200], body=body,
-           url=_url(topic))
+           url=topic_url(topic))
 
 
 def leading_group(village_code: str):
@@ -192,6 +202,7 @@ def topic_propose(*, actor: User, village: Area, title: str, list_item: ListItem
                 except request_services.RequestError as exc:
                     raise DeliberationError(str(exc)) from None
             _tell(leading_group(village.code), topic, "collected", _("新议题待审议"))
+            _rules(topic)
     except IntegrityError:
         if client_id is not None and (existing := Topic.objects.filter(client_id=client_id).first()):
             return existing
@@ -457,21 +468,24 @@ def topic_redeliberate(*, topic: Topic | int, actor, reason: str, expected_versi
 
 
 @transaction.atomic
-def publicity_end(*, topic_id: int) -> Topic | None:
+def publicity_end(*, topic_id: int, rule=None, evaluate: bool = True) -> Topic | None:
     """The publicity period is over with no open objection: a passed decision is carried out, a
-    rejected one is closed. Called by the sweep; returns None when there is nothing to do (another
+    rejected one is closed. Done by a rule (the seeded 公示期满 rule, through the rules engine, which
+    passes `rule` and holds the lock already); returns None when there is nothing to do (another
     worker did it, an objection came in, the period is not over)."""
     topic = (Topic.objects.select_for_update(skip_locked=True, of=("self",)).select_related("decision")
              .filter(pk=topic_id, state=State.PUBLICITY, publicity_ends_at__lte=clock.now()).first())
     if topic is None:
         return None
+    data = {"rule": rule.pk} if rule is not None else {}
     if topic.passed:
-        _move(topic, State.EXECUTING, actor=None, kind="topic.publicity_ended",
-              reason=_("公示期满无异议，进入执行"))
+        _move(topic, State.EXECUTING, actor=None, kind="topic.publicity_ended", data=data,
+              reason=_("公示期满无异议，进入执行"), evaluate=evaluate)
         if topic.responsible_id:
             _tell([topic.responsible], topic, "execute", _("议定事项请落实执行"))
     else:
-        _move(topic, State.CLOSED, actor=None, kind="topic.publicity_ended", reason=_("公示期满；议事会未通过，不予执行"))
+        _move(topic, State.CLOSED, actor=None, kind="topic.publicity_ended", data=data,
+              reason=_("公示期满；议事会未通过，不予执行"), evaluate=evaluate)
     return topic
 
 
@@ -490,10 +504,10 @@ def topic_assign(*, topic: Topic | int, actor, responsible: User | None, respons
     if responsible is not None and not permissions.covers_village(responsible, topic.village_code):
         raise DeliberationError(_("%(who)s 不在本村(社区)") % {"who": responsible})
     topic.responsible, topic.responsible_name, topic.execution_deadline = responsible, name, deadline
-    topic.overdue_notified_at = None
     _log(topic, actor=actor, kind="topic.assigned", from_state=topic.state,
          data={"responsible": name, "deadline": deadline.isoformat()},
-         fields=("responsible", "responsible_name", "execution_deadline", "overdue_notified_at"))
+         fields=("responsible", "responsible_name", "execution_deadline"))
+    _rules(topic)  # a new deadline: its own reminder and overdue notice
     if responsible is not None:
         _tell([responsible], topic, "assigned", _("您被指定为议定事项责任人"), _("完成期限：%s") % deadline.isoformat())
     return topic
@@ -549,23 +563,28 @@ def completion_reject(*, topic: Topic | int, actor, reason: str, expected_versio
     return topic
 
 
-@transaction.atomic
-def execution_overdue_notify(*, topic_id: int) -> Topic | None:
-    """Tell the village's cadres and the town's leaders, once per deadline, that a decision is
-    overdue. Claimed with the overdue_notified_at column, so two sweeps never both send it."""
-    today = clock.today()
-    claimed = Topic.objects.filter(pk=topic_id, state=State.EXECUTING, overdue_notified_at__isnull=True,
-                                   execution_deadline__lt=today).update(overdue_notified_at=clock.now())
-    if claimed != 1:
-        return None
-    topic = Topic.objects.get(pk=topic_id)
-    days = (today - topic.execution_deadline).days
-    reason = _("已超过完成期限 %(days)d 天（期限 %(deadline)s）") % {"days": days, "deadline": topic.execution_deadline}
-    _log(topic, actor=None, kind="topic.execution_overdue", from_state=topic.state, reason=reason, bump=False)
-    recipients = list(leading_group(topic.village_code)) + list(users_covering(code=topic.village_code,
-                                                                                 roles=[Role.TOWN_LEADER]))
-    _tell(recipients, topic, "overdue", _("议定事项执行逾期"), reason)
-    return topic
+# ---------------------------------------------------------------- changes made by the rules engine
+
+
+def rule_notice(*, topic: Topic, rule) -> tuple[str, str]:
+    """What a rule that only tells people says about the topic: (kind, text). About execution, timed
+    before the deadline it is a reminder, at or after it an overdue notice with the days overdue."""
+    if topic.state == State.EXECUTING and topic.execution_deadline and rule.deadline_offset is not None:
+        deadline = topic.execution_deadline
+        if rule.deadline_offset >= 0:
+            days = (clock.today() - deadline).days
+            return "execution_overdue", _("已超过完成期限 %(days)d 天（期限 %(deadline)s）") % {"days": days,
+                                                                                          "deadline": deadline}
+        return "execution_reminded", _("完成期限 %(deadline)s，请按期完成") % {"deadline": deadline}
+    return "rule_warning", rule.reason
+
+
+def topic_note_rule(*, topic: Topic, rule) -> TopicEvent:
+    """A rule that only tells people leaves its notice on the timeline (the topic is unchanged).
+    Called by the rules engine, which holds the topic's lock."""
+    kind, text = rule_notice(topic=topic, rule=rule)
+    return _log(topic, actor=None, kind=f"topic.{kind}", from_state=topic.state, reason=text, data={"rule": rule.pk},
+                bump=False)
 
 
 # ---------------------------------------------------------------- satisfaction
@@ -585,21 +604,6 @@ def survey_record(*, topic: Topic | int, actor, respondent: str, rating: str, no
     _log(topic, actor=actor, kind="topic.surveyed", from_state=topic.state, data={"rating": rating,
                                                                                   "respondent": respondent}, bump=False)
     return response
-
-
-# ---------------------------------------------------------------- the periodic sweep
-
-
-def sweep() -> dict[str, int]:
-    """Move on topics whose publicity is over, and remind about overdue execution. Each topic is
-    handled in its own transaction, so one failure does not hold back the others."""
-    now = clock.now()
-    due = Topic.objects.filter(state=State.PUBLICITY, publicity_ends_at__lte=now).values_list("pk", flat=True)
-    ended = sum(publicity_end(topic_id=pk) is not None for pk in list(due))
-    overdue = Topic.objects.filter(state=State.EXECUTING, overdue_notified_at__isnull=True,
-                                   execution_deadline__lt=clock.today()).values_list("pk", flat=True)
-    reminded = sum(execution_overdue_notify(topic_id=pk) is not None for pk in list(overdue))
-    return {"publicity_ended": ended, "overdue_reminded": reminded}
 
 
 def supervisor_add(*, village: Area, user: User) -> Supervisor:

@@ -37,7 +37,7 @@ RECORDS: dict[str, list[str]] = {
 # Who takes each action. "cadre": the village's leading group (a village cadre of the village);
 # "adviser": a legal adviser of the town; "supervisor": the village's oversight group;
 # "responsible": the person named to carry the decision out; "public": anyone on the public page;
-# "system": the periodic sweep.
+# "system": the rules engine (gridcase.deliberation.rules).
 ACTORS: dict[str, set[str]] = {
     "accept": {"cadre"}, "fast_track": {"cadre"}, "reject": {"cadre"},
     "schedule": {"cadre"}, "unschedule": {"cadre"}, "decide": {"cadre"},
@@ -61,7 +61,7 @@ LABELS = {
 }
 
 # Actions offered as buttons on the topic page (the others happen on the meeting page, the public
-# page, or by the sweep).
+# page, or by the rules).
 PAGE_ACTIONS = ["accept", "fast_track", "reject", "approve", "require_change", "resume_publicity", "redeliberate",
                 "assign", "progress", "report_completion", "confirm_completion", "reject_completion", "survey"]
 
@@ -74,5 +74,6 @@ EVENT_LABELS = {
     "topic.publicity_ended": _("公示期满无异议"), "topic.assigned": _("明确责任人与期限"),
     "topic.progress": _("执行进展"), "topic.completion_reported": _("报告完成"),
     "topic.completion_confirmed": _("监督小组确认完成"), "topic.completion_rejected": _("监督小组退回"),
-    "topic.execution_overdue": _("执行逾期提醒"), "topic.surveyed": _("满意度测评"),
+    "topic.execution_overdue": _("执行逾期提醒"), "topic.execution_reminded": _("执行到期提醒"),
+    "topic.rule_warning": _("规则提醒"), "topic.surveyed": _("满意度测评"),
 }

@@ -9,8 +9,12 @@ class EscalationConfig(AppConfig):
     verbose_name = _("上报规则")
 
     def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
         from gridcase.escalation.engine import clear_rules_cache
         from gridcase.escalation.models import Rule
+
+        autodiscover_modules("rules")  # each app's kind of rule subject (gridcase.escalation.kinds)
 
         post_save.connect(clear_rules_cache, sender=Rule, dispatch_uid="escalation-rules-saved")
         post_delete.connect(clear_rules_cache, sender=Rule, dispatch_uid="escalation-rules-deleted")

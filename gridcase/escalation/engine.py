@@ -1,9 +1,10 @@
-"""Applying the escalation rules to cases and hazards (each rule applies to one kind): on every
-change of a case or hazard, and by the periodic sweep.
+"""Applying the rules to their subjects — cases, hazards, resident requests, deliberation topics,
+whatever kinds the apps register (kinds.py); each rule applies to one kind: on every change of a
+subject, and by the periodic sweep over every kind.
 
 Exactly once: the caller holds the subject's row lock, a rule fires at most once per (rule, subject,
-occasion) — a unique row in RuleFiring — and the sweep claims cases and hazards with FOR UPDATE SKIP
-LOCKED, so two sweeps never look at the same one at the same time.
+occasion) — a unique row in RuleFiring — and the sweep claims subjects with FOR UPDATE SKIP LOCKED,
+so two sweeps never look at the same one at the same time.
 """
 
 import math
@@ -14,13 +15,10 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from gridcase.accounts.models import Role, User
+from gridcase.accounts.models import Role
 from gridcase.accounts.selectors import users_covering
-from gridcase.cases import services as case_services
-from gridcase.cases.models import LEVEL_ORDER, Case
-from gridcase.escalation.models import ASSIGNEES, Action, Anchor, Kind, Rule, RuleFiring
-from gridcase.hazards import services as hazard_services
-from gridcase.hazards.models import Hazard
+from gridcase.escalation import kinds
+from gridcase.escalation.models import Kind, Rule, RuleFiring
 from gridcase.lib import clock
 from gridcase.notifications.services import notify
 from gridcase.workdays.selectors import add_working_days, is_workday, working_days_between
@@ -57,66 +55,35 @@ def rules_for(area_code: str, kind: str = Kind.CASE) -> list[Rule]:
     return [rule for rule in rules if rule.pk not in overridden]
 
 
-def _kind_of(subject: Case | Hazard) -> str:
-    return Kind.HAZARD if isinstance(subject, Hazard) else Kind.CASE
+def matches(rule: Rule, subject) -> bool:
+    """The conditions that do not depend on time (a rule never matches a subject of another kind)."""
+    kind = kinds.of(subject)
+    return rule.kind == kind.key and kind.matches(rule, subject)
 
 
-def matches(rule: Rule, case: Case | Hazard) -> bool:
-    """The conditions that do not depend on time."""
-    if rule.kind != _kind_of(case):
-        return False
-    if isinstance(case, Hazard):
-        return _matches_hazard(rule, case)
-    return not (
-        (rule.levels and case.level not in rule.levels)
-        or (rule.states and case.state not in rule.states)
-        or (rule.risk_at_least is not None and case.risk < rule.risk_at_least)
-        or (rule.people_at_least is not None and case.people_involved < rule.people_at_least)
-        or (rule.amount_at_least is not None and (case.amount or 0) < rule.amount_at_least)
-        or (rule.violence_risk is not None and case.violence_risk != rule.violence_risk)
-        or (rule.categories.all() and case.category_id not in {c.pk for c in rule.categories.all()})
-    )
-
-
-def _matches_hazard(rule: Rule, hazard: Hazard) -> bool:
-    hazard_categories = {c.pk for c in rule.hazard_categories.all()}
-    return not (
-        (rule.levels and hazard.level not in rule.levels)
-        or (rule.states and hazard.state not in rule.states)
-        or (rule.risk_at_least is not None and hazard.severity < rule.risk_at_least)
-        or (hazard_categories and hazard.category_id not in hazard_categories)
-    )
-
-
-# When each anchor happened, per kind: a hazard is "registered" when reported, "accepted" when verified.
-_ANCHORS = {
-    Kind.CASE: {Anchor.REGISTERED: "registered_at", Anchor.ACCEPTED: "accepted_at",
-                Anchor.LEVEL_ENTERED: "level_entered_at"},
-    Kind.HAZARD: {Anchor.REGISTERED: "reported_at", Anchor.ACCEPTED: "verified_at",
-                  Anchor.LEVEL_ENTERED: "level_entered_at"},
-}
-
-
-def due_at(rule: Rule, case: Case | Hazard) -> datetime | None:
-    """When a timed rule becomes due for this case or hazard; None if it cannot (its start has not happened)."""
+def due_at(rule: Rule, subject) -> datetime | None:
+    """When a timed rule becomes due for this subject; None if it cannot (its start has not happened)."""
+    kind = kinds.of(subject)
     dues = []
     if rule.working_days is not None:
-        start = getattr(case, _ANCHORS[_kind_of(case)][rule.anchor])
+        attribute = kind.anchors.get(rule.anchor)
+        start = getattr(subject, attribute) if attribute else None
         if start is None:
             return None
         dues.append(add_working_days(start, rule.working_days))
     if rule.deadline_share is not None:
-        start = case.rectifying_since if isinstance(case, Hazard) else case.level_entered_at
-        if case.deadline is None or start is None:
+        start, deadline = kind.share_start(subject), kind.deadline(subject)
+        if deadline is None or start is None:
             return None
-        total = working_days_between(start, case.deadline)
+        total = working_days_between(start, deadline)
         dues.append(add_working_days(start, math.ceil(total * rule.deadline_share / 100)))
     if rule.deadline_offset is not None:
-        if case.deadline is None:
+        deadline = kind.deadline(subject)
+        if deadline is None:
             return None
         offset = rule.deadline_offset
-        dues.append(add_working_days(case.deadline, offset) if offset >= 0
-                    else subtract_working_days(case.deadline, -offset))
+        dues.append(add_working_days(deadline, offset) if offset >= 0
+                    else subtract_working_days(deadline, -offset))
     return max(dues)
 
 
@@ -130,155 +97,119 @@ def subtract_working_days(end: datetime, days: int) -> datetime:
     return moment
 
 
-def occasion(case: Case | Hazard) -> str:
-    """What a rule fires once for: a case's stay at its current level; a hazard's level and deadline
-    (an approved extension is a new occasion, so the reminder before the new deadline goes out too)."""
-    if isinstance(case, Hazard):
-        return f"{case.level}@{int(case.deadline.timestamp()) if case.deadline else '-'}"
-    entered = case.level_entered_at.isoformat() if case.level_entered_at else "-"
-    return f"{case.level}@{entered}"
+def occasion(subject) -> str:
+    """What a rule fires once for (each kind says: a case's stay at its level, a hazard's level and
+    deadline, a request's or topic's deadline…)."""
+    return kinds.of(subject).occasion(subject)
 
 
-def _firings(subject: Case | Hazard):
-    field = "hazard" if isinstance(subject, Hazard) else "case"
-    return RuleFiring.objects.filter(**{field: subject, "key": occasion(subject)})
+def _lapsed(rule: Rule, subject, kind, now: datetime) -> bool:
+    """A reminder before a deadline that has passed, for a kind whose reminders lapse then."""
+    if not kind.reminders_lapse or rule.deadline_offset is None or rule.deadline_offset >= 0:
+        return False
+    deadline = kind.deadline(subject)
+    return deadline is not None and deadline <= now
 
 
-def _claim(rule: Rule, case: Case | Hazard, now: datetime) -> bool:
-    field = "hazard" if isinstance(case, Hazard) else "case"
+def _claim(rule: Rule, subject, now: datetime) -> bool:
     try:
         with transaction.atomic():
-            RuleFiring.objects.create(rule=rule, key=occasion(case), fired_at=now, **{field: case})
+            RuleFiring.objects.create(rule=rule, subject_kind=rule.kind, subject_id=subject.pk, key=occasion(subject),
+                                      fired_at=now)
         return True
     except IntegrityError:
         return False
 
 
-def _recipients(rule: Rule, case: Case | Hazard) -> list:
-    roles = [r for r in rule.notify if r != ASSIGNEES]
-    people = list(users_covering(code=case.area_code, roles=roles)) if roles else []
-    if ASSIGNEES in rule.notify:
-        if isinstance(case, Hazard):
-            people += list(User.objects.filter(is_active=True, role=Role.GRID_WORKER, grids=case.grid_id))
-        else:
-            people += list(case.mediators.all())
+def _recipients(rule: Rule, subject) -> list:
+    kind = kinds.of(subject)
+    roles = [r for r in rule.notify if r in Role.values]
+    people = list(users_covering(code=kind.area_code(subject), roles=roles)) if roles else []
+    for group in kind.groups:
+        if group in rule.notify:
+            people += list(kind.people(group, subject))
     return people
 
 
-def _apply_to_hazard(rule: Rule, hazard: Hazard) -> bool:
-    """Hazards only escalate (their supervising level) or warn; other actions are for cases."""
-    moved = False
-    if rule.action in (Action.ESCALATE_ONE, Action.ESCALATE_TO):
-        target = rule.target_level if rule.action == Action.ESCALATE_TO else None
-        current = LEVEL_ORDER.index(hazard.level)
-        if (LEVEL_ORDER.index(target) if target else current + 1) > current and current + 1 < len(LEVEL_ORDER):
-            hazard_services.hazard_escalate(hazard=hazard, actor=None, reason=rule.reason, to_level=target, rule=rule,
-                                            evaluate=False)
-            moved = True
-    else:
-        hazard_services.hazard_note_rule(hazard=hazard, reason=rule.reason, rule=rule)
-    hazard.refresh_from_db()
-    recipients = _recipients(rule, hazard)
+def _apply(rule: Rule, subject) -> bool:
+    """Do the rule's action (through the kind, which calls its app's services) and tell whom the rule
+    names; True if the subject moved (so that the rules must look again)."""
+    kind = kinds.of(subject)
+    moved = kind.apply(rule, subject)
+    subject.refresh_from_db()
+    recipients = _recipients(rule, subject)
     if recipients:
-        notify(recipients=recipients, kind=f"rule.{rule.action}", title=f"{hazard.number}：{rule.reason}",
-               body=hazard.title, url=f"/hazards/{hazard.pk}/")
+        notice = kind.notice(rule, subject)
+        notify(recipients=recipients, kind=notice.kind, title=notice.title, body=notice.body, url=kind.url(subject))
     return moved
 
 
-def _apply(rule: Rule, case: Case | Hazard) -> bool:
-    """Do the rule's action; True if the case moved (so that the rules must look again)."""
-    if isinstance(case, Hazard):
-        return _apply_to_hazard(rule, case)
-    moved = False
-    if rule.action in (Action.ESCALATE_ONE, Action.ESCALATE_TO):
-        target = rule.target_level if rule.action == Action.ESCALATE_TO else None
-        current = LEVEL_ORDER.index(case.level)
-        if (LEVEL_ORDER.index(target) if target else current + 1) > current and current + 1 < len(LEVEL_ORDER):
-            case_services.case_escalate(case=case, actor=None, reason=rule.reason, to_level=target, rule=rule,
-                                        evaluate=False)
-            moved = True
-    elif rule.action == Action.REFER:
-        case_services.case_refer(case=case, actor=None, to=rule.refer_to, reason=rule.reason, rule=rule, evaluate=False)
-        moved = True
-    elif rule.action == Action.SET_DEADLINE:
-        case_services.case_set_deadline(case=case, deadline=add_working_days(clock.now(), rule.deadline_working_days),
-                                        reason=rule.reason, rule=rule)
-    else:
-        case_services.case_note_rule(case=case, reason=rule.reason, rule=rule)
-    case.refresh_from_db()
-    recipients = _recipients(rule, case)
-    if recipients:
-        notify(recipients=recipients, kind=f"rule.{rule.action}", title=f"{case.number}：{rule.reason}",
-               body=case.title, url=f"/cases/{case.pk}/")
-    return moved
-
-
-def evaluate(*, case: Case | None = None, hazard: Hazard | None = None, now: datetime | None = None,
-             rules: list[Rule] | None = None) -> list[Rule]:
-    """Fire the rules that are due for this case (or hazard) and remember when to look next. The
-    caller holds its row lock. Returns the rules that fired."""
-    if (case is None) == (hazard is None):
-        raise TypeError("evaluate() takes a case or a hazard")
-    case = case if case is not None else hazard
+def evaluate(subject=None, /, *, now: datetime | None = None, rules: list[Rule] | None = None,
+             **by_kind) -> list[Rule]:
+    """Fire the rules that are due for this case, hazard, request or topic, and remember when to
+    look next. The subject may be named by its kind (`evaluate(case=case)`). The caller holds its
+    row lock. Returns the rules that fired."""
+    if subject is None and len(by_kind) == 1:
+        (key, subject), = by_kind.items()
+        if kinds.of(subject).key != key:
+            raise TypeError(f"evaluate({key}=…) was given a {type(subject).__name__}")
+    elif subject is None or by_kind:
+        raise TypeError("evaluate() takes one subject")
+    kind = kinds.of(subject)
     now = now or clock.now()
-    rules = rules_for(case.area_code, _kind_of(case)) if rules is None else rules
+    rules = rules_for(kind.area_code(subject), kind.key) if rules is None else rules
     fired: list[Rule] = []
     while len(fired) < MAX_FIRINGS_PER_EVALUATION:
-        already = set(_firings(case).values_list("rule_id", flat=True))
+        already = set(RuleFiring.objects.of(subject).filter(key=occasion(subject)).values_list("rule_id", flat=True))
         next_check = None
         moved = False
         for rule in rules:
-            if rule.pk in already or not matches(rule, case):
+            if rule.pk in already or not matches(rule, subject):
                 continue
-            due = due_at(rule, case) if rule.is_timed else now
+            due = due_at(rule, subject) if rule.is_timed else now
             if due is None:
                 continue
             if due > now:
                 next_check = min(next_check or due, due)
                 continue
-            if not _claim(rule, case, now):
+            if _lapsed(rule, subject, kind, now) or not _claim(rule, subject, now):
                 continue
             fired.append(rule)
-            if _apply(rule, case):
+            if _apply(rule, subject):
                 moved = True
                 break
         if not moved:
             break
-    if case.next_check_at != next_check:
-        case.next_check_at = next_check
-        type(case).objects.filter(pk=case.pk).update(next_check_at=next_check)
+    if subject.next_check_at != next_check:
+        subject.next_check_at = next_check
+        type(subject).objects.filter(pk=subject.pk).update(next_check_at=next_check)
     return fired
 
 
 def sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH) -> int:
-    """Evaluate every case and hazard whose next check is due. Safe to run in several workers at once.
+    """Evaluate everything of every kind whose next check is due. Safe to run in several workers at once.
 
     `now` (for tests and the demo) makes the whole sweep happen at that moment, events included.
     """
     with clock.travel(now) if now else nullcontext():
-        return _sweep(now=clock.now(), batch_size=batch_size)
+        now = clock.now()
+        return sum(_sweep_kind(kind, now=now, batch_size=batch_size) for kind in kinds.all_kinds())
 
 
-def _sweep(*, now: datetime, batch_size: int) -> int:
-    return _sweep_kind(Case, "case", now=now, batch_size=batch_size) + _sweep_kind(
-        Hazard, "hazard", now=now, batch_size=batch_size)
-
-
-def _sweep_kind(model, field: str, *, now: datetime, batch_size: int) -> int:
+def _sweep_kind(kind, *, now: datetime, batch_size: int) -> int:
     done = 0
     rules_by_town: dict[str, list[Rule]] = {}
-    kind = Kind.HAZARD if model is Hazard else Kind.CASE
     while True:
         with transaction.atomic():
             batch = list(
-                model.objects.select_for_update(of=("self",), skip_locked=True)
-                .filter(next_check_at__lte=now).select_related("category").order_by("next_check_at")[:batch_size]
+                kind.model.objects.select_for_update(of=("self",), skip_locked=True)
+                .filter(next_check_at__lte=now).select_related(*kind.sweep_related).order_by("next_check_at")[:batch_size]
             )
             for subject in batch:
-                town = subject.area_code[:9]
-                if town not in rules_by_town:
-                    rules_by_town[town] = rules_for(subject.area_code, kind)
-                evaluate(**{field: subject}, now=now, rules=rules_by_town[town])
+                code = kind.area_code(subject)
+                if code[:9] not in rules_by_town:
+                    rules_by_town[code[:9]] = rules_for(code, kind.key)
+                evaluate(subject, now=now, rules=rules_by_town[code[:9]])
         done += len(batch)
         if len(batch) < batch_size:
             return done

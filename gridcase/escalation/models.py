@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from geodata.models import Area
 from gridcase.accounts.models import Role
-from gridcase.cases.models import Category, Level, ReferralBody, Risk, State
+from gridcase.cases.models import Category, Level, ReferralBody, Risk
 from gridcase.hazards.models import HazardCategory
-from gridcase.hazards.models import State as HazardState
+from gridcase.requests.models import Kind as RequestKind
 
 
 class Anchor(models.TextChoices):
@@ -22,6 +22,7 @@ class Action(models.TextChoices):
     REFER = "refer", _("转办")
     NOTIFY = "notify", _("仅通知")
     SET_DEADLINE = "set_deadline", _("设定办理期限")
+    END_PUBLICITY = "end_publicity", _("公示期满：进入执行（未通过的结束）")
 
 
 class Kind(models.TextChoices):
@@ -29,13 +30,17 @@ class Kind(models.TextChoices):
 
     CASE = "case", _("矛盾纠纷")
     HAZARD = "hazard", _("隐患")
+    REQUEST = "request", _("民情诉求")
+    TOPIC = "topic", _("援法议事议题")
 
 
-# Whom a rule notifies, besides roles: the mediators assigned to a case; the grid workers of a hazard's grid.
+# Whom a rule notifies, besides roles: those who handle the thing (each kind says who: the mediators
+# of a case, the grid workers of a hazard's grid, the office or village cadres of a request, the
+# person carrying out a topic's decision) and, for topics, the village's oversight group.
 ASSIGNEES = "assignees"
-NOTIFY_CHOICES = [(ASSIGNEES, _("承办人（案件调解员／隐患所在网格员）")), *Role.choices]
-# Case and hazard states share one column; "closed" is in both.
-STATE_CHOICES = list({value: (value, label) for value, label in [*State.choices, *HazardState.choices]}.values())
+SUPERVISORS = "supervisors"
+NOTIFY_CHOICES = [(ASSIGNEES, _("承办人（调解员／网格员／诉求经办人／议定事项责任人）")),
+                  (SUPERVISORS, _("监督小组（援法议事）")), *Role.choices]
 
 
 class Rule(models.Model):
@@ -47,7 +52,7 @@ class Rule(models.Model):
 
     kind = models.CharField(_("适用对象"), max_length=8, choices=Kind.choices, default=Kind.CASE)
     name = models.CharField(_("名称"), max_length=100)
-    reason = models.CharField(_("理由（显示在案件时间线）"), max_length=200)
+    reason = models.CharField(_("理由（显示在时间线和通知中）"), max_length=200)
     priority = models.PositiveSmallIntegerField(_("优先级"), default=100, help_text=_("数字小的先执行"))
     active = models.BooleanField(_("启用"), default=True)
     area = models.ForeignKey(Area, verbose_name=_("适用区域"), null=True, blank=True, on_delete=models.PROTECT,
@@ -57,10 +62,12 @@ class Rule(models.Model):
 
     levels = ArrayField(models.CharField(max_length=8, choices=Level.choices), verbose_name=_("办理层级"),
                         default=list, blank=True)
-    states = ArrayField(models.CharField(max_length=12, choices=STATE_CHOICES), verbose_name=_("状态"),
-                        default=list, blank=True)
+    # The states of the rule's kind (gridcase.escalation.kinds): the form offers and checks them.
+    states = ArrayField(models.CharField(max_length=20), verbose_name=_("状态"), default=list, blank=True)
     categories = models.ManyToManyField(Category, verbose_name=_("纠纷类型"), blank=True)
     hazard_categories = models.ManyToManyField(HazardCategory, verbose_name=_("隐患类别"), blank=True)
+    request_kinds = ArrayField(models.CharField(max_length=8, choices=RequestKind.choices),
+                               verbose_name=_("三事分流"), default=list, blank=True)
     risk_at_least = models.PositiveSmallIntegerField(_("风险（隐患）等级不低于"), choices=Risk.choices, null=True,
                                                      blank=True)
     people_at_least = models.PositiveIntegerField(_("涉及人数不少于"), null=True, blank=True)
@@ -100,26 +107,33 @@ class Rule(models.Model):
         return self.working_days is not None or self.deadline_share is not None or self.deadline_offset is not None
 
 
+class FiringQuerySet(models.QuerySet):
+    def of(self, subject):
+        """The firings for one case, hazard, request or topic."""
+        from gridcase.escalation import kinds
+
+        return self.filter(subject_kind=kinds.of(subject).key, subject_id=subject.pk)
+
+
 class RuleFiring(models.Model):
-    """A rule fired for a case or a hazard (exactly one of the two). Unique per (rule, subject, key)
-    so that it fires once per occasion: the key names the occasion (for a case, the level and when
-    it entered it; for a hazard, the level and its deadline), and a second sweep or a racing worker
-    that tries the same firing inserts nothing."""
+    """A rule fired for one thing of the rule's kind (a case, a hazard, a request, a topic). Unique
+    per (rule, subject, key) so that it fires once per occasion: the key names the occasion (each
+    kind says what: for a case, its level and when it entered it; for a hazard or a request, its
+    deadline), and a second sweep or a racing worker that tries the same firing inserts nothing."""
 
     rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="firings")
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    hazard = models.ForeignKey("hazards.Hazard", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    subject_kind = models.CharField(max_length=8, choices=Kind.choices)
+    subject_id = models.BigIntegerField()
     key = models.CharField(max_length=64)
     fired_at = models.DateTimeField()
 
+    objects = FiringQuerySet.as_manager()
+
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["rule", "case", "key"], name="rule_fires_once"),
-            models.UniqueConstraint(fields=["rule", "hazard", "key"], name="rule_fires_once_per_hazard"),
-            models.CheckConstraint(name="rule_firing_has_one_subject",
-                                   condition=Q(case__isnull=False, hazard__isnull=True)
-                                   | Q(case__isnull=True, hazard__isnull=False)),
+            models.UniqueConstraint(fields=["rule", "subject_kind", "subject_id", "key"], name="rule_fires_once"),
         ]
+        indexes = [models.Index(fields=["subject_kind", "subject_id", "key"], name="rule_firing_subject")]
 
     def __str__(self):
-        return f"{self.rule} → {self.case_id or f'hazard {self.hazard_id}'} ({self.key})"
+        return f"{self.rule} → {self.subject_kind} {self.subject_id} ({self.key})"

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from gridcase.accounts.jurisdiction import within
+from gridcase.escalation import kinds
 from gridcase.escalation.forms import RuleForm
 from gridcase.escalation.models import Rule
 from gridcase.escalation.permissions import can_edit, require_editor
@@ -20,7 +21,7 @@ def rule_list(request):
     require_editor(request.user)
     rules = _visible_rules(request.user).prefetch_related("categories")
     return render(request, "escalation/rules.html", {
-        "rules": [(rule, can_edit(request.user, rule)) for rule in rules],
+        "rules": [(rule, can_edit(request.user, rule)) for rule in rules], "kinds": kinds.all_kinds(),
     })
 
 
@@ -30,7 +31,7 @@ def rule_edit(request, rule_id=None):
     rule = get_object_or_404(_visible_rules(request.user), pk=rule_id) if rule_id else None
     if rule is not None and not can_edit(request.user, rule):
         raise PermissionDenied
-    form = RuleForm(request.POST or None, instance=rule, user=request.user)
+    form = RuleForm(request.POST or None, instance=rule, user=request.user, kind=request.GET.get("kind"))
     if request.method == "POST" and form.is_valid():
         candidate = form.save(commit=False)
         if not can_edit(request.user, candidate):
@@ -39,4 +40,4 @@ def rule_edit(request, rule_id=None):
             form.save()
             messages.success(request, _("规则已保存"))
             return redirect("escalation:rules")
-    return render(request, "escalation/rule_form.html", {"form": form, "rule": rule})
+    return render(request, "escalation/rule_form.html", {"form": form, "rule": rule, "kinds": kinds.all_kinds()})

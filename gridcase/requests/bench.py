@@ -1,4 +1,4 @@
-"""Benchmark: repeat proposals, lists, the office queue, the reminder sweep and the 三事清单 on many
+"""Benchmark: repeat proposals, lists, the office queue, the rules sweep (reminders) and the 三事清单 on many
 synthetic requests. Run by `manage.py bench requests`.
 
 The requests are inserted with one INSERT … SELECT inside a transaction that is rolled back at the
@@ -10,10 +10,11 @@ from django.test import Client
 
 from geodata.models import Area, Level
 from gridcase.accounts.models import User
+from gridcase.escalation import engine
 from gridcase.lib import clock
 from gridcase.lib.bench import percentiles, timed
-from gridcase.requests import lists, selectors, services
-from gridcase.requests.models import Office, Request, RequestCategory
+from gridcase.requests import lists, selectors
+from gridcase.requests.models import Office, Request, RequestCategory, RequestEvent
 
 PHRASES = ["村口路灯坏了晚上看不见", "河边垃圾没人清运气味很大", "自来水水压太低二楼没水", "小区门口车辆乱停堵住消防通道",
            "楼道堆放杂物进出不便", "广场健身器材坏了没人修", "养殖场污水直排进沟渠", "进村道路坑洼积水",
@@ -23,7 +24,8 @@ INSERT = """
 INSERT INTO requests_request (number, channel, received_on, matter, category_id, location, grid_id, village_id,
     area_code, village_code, town_code, county_code, reporter_name_encrypted, reporter_name_index,
     reporter_name_masked, contact_encrypted, contact_index, contact_masked, reporters_count, state, kind, handling,
-    guidance, reply, feedback, satisfaction, registered_at, version, updated_at, office_id, deadline)
+    guidance, reply, feedback, satisfaction, registered_at, version, updated_at, office_id, deadline,
+    next_check_at)
 SELECT 'BENCH-' || i, 'walk', (%(now)s - (i %% 365) * interval '1 day')::date,
        (%(phrases)s::text[])[1 + (i * 31) %% %(nphrases)s] || '，第' || (i %% 97) || '户反映',
        (%(categories)s::bigint[])[1 + i %% %(ncat)s],
@@ -32,7 +34,9 @@ SELECT 'BENCH-' || i, 'walk', (%(now)s - (i %% 365) * interval '1 day')::date,
        left((%(codes)s::text[])[g], 9), left((%(codes)s::text[])[g], 6), '', '', '张*', '', '', '',
        1, CASE WHEN i %% 10 < %(open_tenths)s THEN 'handling' ELSE 'closed' END, 'major', '', '', '', '', '',
        %(now)s - (i %% 365) * interval '1 day', 1, %(now)s, %(office)s,
-       %(now)s + (((i / 10) %% 400) - 2) * interval '1 day'
+       %(now)s + (((i / 10) %% 400) - 2) * interval '1 day',
+       -- roughly when the reminder rule is due (a working day before the deadline): the engine's next look
+       CASE WHEN i %% 10 < %(open_tenths)s THEN %(now)s + (((i / 10) %% 400) - 3) * interval '1 day' END
 FROM generate_series(1, %(total)s) AS i, LATERAL (SELECT 1 + (i::bigint * 7919) %% %(ngrids)s AS g) AS pick
 """
 
@@ -81,12 +85,12 @@ def _bench(*, write, total: int, runs: int) -> None:
                                ("map points (town box)", "/requests/points/", {"bbox": bbox})]:
         write(f"  {label:<36}   {_sample(lambda p=path, q=query: client.get(p, q), runs)}")
     write(f"  task list, leader                      {_sample(lambda: selectors.tasks_for(users['leader']), runs)}")
-    reminded, seconds = timed(lambda: services.requests_remind(now=now))
-    sent = sum(reminded)
-    write(f"  reminder sweep (first run)             {seconds:8.2f} s  ({reminded[0]:,} reminders, {reminded[1]:,} overdue"
-          f" notices; {seconds * 1000 / max(sent, 1):.1f} ms each)")
-    _, seconds = timed(lambda: services.requests_remind(now=now))
-    write(f"  reminder sweep (nothing new)           {seconds * 1000:8.1f} ms")
+    looked, seconds = timed(lambda: engine.sweep(now=now))
+    sent = RequestEvent.objects.filter(kind__in=["request.reminded", "request.overdue"], request__number__startswith="BENCH-")
+    write(f"  rules sweep (first run)                {seconds:8.2f} s  ({looked:,} looked at, {sent.count():,} reminders"
+          f" and overdue notices; {seconds * 1000 / max(looked, 1):.1f} ms each)")
+    _, seconds = timed(lambda: engine.sweep(now=now))
+    write(f"  rules sweep (nothing new)              {seconds * 1000:8.1f} ms")
     village = users["cadre"].area
     in_quarter = Request.objects.filter(village_code=village.code).count()
     made, seconds = timed(lambda: lists.three_list_generate(village=village, year=now.year,

@@ -152,9 +152,8 @@ class Request(models.Model):
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True,
                                       on_delete=models.SET_NULL, related_name="+")
     registered_at = models.DateTimeField(_("登记时间"))
-    # When the deadline reminder and the overdue notice went out (each once per deadline).
-    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
-    overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the rules (gridcase.escalation) must look at this request again; the sweep selects on it.
+    next_check_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -167,6 +166,7 @@ class Request(models.Model):
             *[models.Index(fields=[field, "-registered_at", "-id"], name=f"request_{field}_recent")
               for field in ("village_code", "town_code", "county_code")],
             models.Index(fields=["office", "state", "deadline"], name="request_office_queue"),
+            models.Index(fields=["next_check_at"], name="request_due_for_rules", condition=Q(next_check_at__isnull=False)),
             models.Index(fields=["deadline"], name="request_open_deadline", condition=Q(state__in=OPEN_STATES)),
             models.Index(fields=["village_code", "received_on"], name="request_village_received"),
             # Repeat proposals join open requests on (town, category) within a window of days.

@@ -105,10 +105,18 @@ def _move(request: Request, to_state: str, *, actor, kind: str, note: str = "", 
     from_state = request.state
     request.state = to_state
     _log(request, actor=actor, kind=kind, from_state=from_state, note=note, data=data, fields=("state", *fields), at=at)
+    _rules(request)
     return request
 
 
-def _url(request: Request) -> str:
+def _rules(request: Request) -> None:
+    """Let the rules look at the request as it is now (deadline reminders and overdue notices are rules)."""
+    from gridcase.escalation import engine  # the engine calls back into these services
+
+    engine.evaluate(request=request)
+
+
+def request_url(request: Request) -> str:
     return reverse("requests:detail", args=[request.pk])
 
 
@@ -145,7 +153,7 @@ def responsible_users(request: Request) -> list[User]:
 
 
 def _tell(request: Request, *, kind: str, title: str, body: str = "") -> None:
-    notify(recipients=responsible_users(request), kind=kind, title=title, body=body, url=_url(request))
+    notify(recipients=responsible_users(request), kind=kind, title=title, body=body, url=request_url(request))
 
 
 # ---------------------------------------------------------------- registering
@@ -223,6 +231,7 @@ def request_register(*, actor, matter: str, category: RequestCategory, received_
                        **({"patrol": patrol.pk} if patrol else {})})
             _tell(request, kind="request.registered", title=_("新诉求待分流：%(number)s") % {"number": request.number},
                   body=request.matter[:200])
+            _rules(request)
     except IntegrityError:
         # Two retries of one submission raced past the lookup above; the first one won.
         if client_id is not None and (existing := Request.objects.filter(client_id=client_id).first()):
@@ -281,7 +290,6 @@ def request_triage(*, request: Request | int, actor, kind: str, office: Office |
     now = clock.now()
     data = {"kind": kind}
     request.kind = kind
-    request.reminded_at = request.overdue_notified_at = None
     if kind == Kind.MAJOR:
         if office is None:
             raise RequestError(_("大事须选择归口部门"))
@@ -306,8 +314,7 @@ def request_triage(*, request: Request | int, actor, kind: str, office: Office |
     else:
         raise RequestError(_("请选择大事、小事或私事"))
     _move(request, to_state, actor=actor, kind="request.triaged", note=note, data=data, at=now,
-          fields=("kind", "office", "handling", "guidance", "deadline", "reply", "replied_at", "reminded_at",
-                  "overdue_notified_at"))
+          fields=("kind", "office", "handling", "guidance", "deadline", "reply", "replied_at"))
     if to_state in OPEN_STATES:
         _tell(request, kind="request.assigned", title=_("诉求交办：%(number)s（%(kind)s）") % {
             "number": request.number, "kind": request.get_kind_display()}, body=request.matter[:200])
@@ -371,7 +378,6 @@ def request_reopen(*, request: Request | int, actor, feedback: str, expected_ver
     request = _lock(request, actor=actor, action="feedback", expected_version=expected_version)
     now = clock.now()
     request.feedback = feedback.strip()
-    request.reminded_at = request.overdue_notified_at = None
     if request.kind == Kind.MAJOR:
         request.deadline, to_state = add_working_days(now, request.office.time_limit_days), State.HANDLING
     elif request.kind == Kind.MINOR:
@@ -379,7 +385,7 @@ def request_reopen(*, request: Request | int, actor, feedback: str, expected_ver
     else:
         request.deadline, to_state = None, State.REGISTERED
     _move(request, to_state, actor=actor, kind="request.reopened", note=request.feedback, at=now,
-          fields=("feedback", "deadline", "reminded_at", "overdue_notified_at"))
+          fields=("feedback", "deadline"))
     _tell(request, kind="request.reopened", title=_("反映人不满意，诉求重新办理：%(number)s") % {"number": request.number},
           body=request.feedback[:200])
     return request
@@ -477,39 +483,19 @@ def reporter_in_full(*, user, request: Request) -> Reporter:
     return Reporter(name=crypto.decrypt(request.reporter_name_encrypted), contact=crypto.decrypt(request.contact_encrypted))
 
 
-# ---------------------------------------------------------------- deadlines
+# ---------------------------------------------------------------- changes made by the rules engine
 
 
-REMIND_BEFORE_WORKING_DAYS = 1
+def request_note_rule(*, request: Request, rule) -> RequestEvent:
+    """A rule that only tells people leaves a mark on the timeline (the request is unchanged, and
+    nobody's open form goes stale). Timed before the deadline it is a reminder, at or after it an
+    overdue notice (gridcase.requests.rules sends them)."""
+    deadline = timezone.localtime(request.deadline).strftime("%Y-%m-%d %H:%M") if request.deadline else ""
+    return _log(request, actor=None, kind=notice_kind(rule), from_state=request.state, note=rule.reason, bump=False,
+                data={"deadline": deadline, "rule": rule.pk})
 
 
-def requests_remind(*, now=None) -> tuple[int, int]:
-    """Remind the responsible people a working day before a deadline and tell them once it has
-    passed; each notice goes out once per deadline, however many sweeps run at once (each row is
-    claimed with a conditional update first). Returns (reminded, overdue)."""
-    now = now or clock.now()
-    horizon = add_working_days(now, REMIND_BEFORE_WORKING_DAYS)
-    due = Request.objects.filter(state__in=OPEN_STATES, deadline__isnull=False)
-    reminded = overdue = 0
-    for pk in due.filter(deadline__gt=now, deadline__lte=horizon, reminded_at__isnull=True).values_list("pk", flat=True):
-        if _claim(pk, "reminded_at", now):
-            _notice(pk, kind="request.reminded", title=_("诉求即将到期：%(number)s"), now=now)
-            reminded += 1
-    for pk in due.filter(deadline__lte=now, overdue_notified_at__isnull=True).values_list("pk", flat=True):
-        if _claim(pk, "overdue_notified_at", now):
-            _notice(pk, kind="request.overdue", title=_("诉求已超期：%(number)s"), now=now)
-            overdue += 1
-    return reminded, overdue
-
-
-def _claim(pk: int, field: str, now) -> bool:
-    return Request.objects.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: now}) == 1
-
-
-@transaction.atomic
-def _notice(pk: int, *, kind: str, title: str, now) -> None:
-    request = Request.objects.select_related("office").get(pk=pk)
-    deadline = timezone.localtime(request.deadline).strftime("%Y-%m-%d %H:%M")
-    _log(request, actor=None, kind=kind, from_state=request.state, bump=False, data={"deadline": deadline})
-    _tell(request, kind=kind, title=title % {"number": request.number},
-          body=_("办理期限 %(deadline)s：%(matter)s") % {"deadline": deadline, "matter": request.matter[:100]})
+def notice_kind(rule) -> str:
+    if rule.deadline_offset is None:
+        return "request.rule_warning"
+    return "request.overdue" if rule.deadline_offset >= 0 else "request.reminded"

@@ -45,4 +45,5 @@ EVENT_LABELS = {
     "request.closed": _("办结"), "request.reopened": _("反映人不满意，重新办理"), "request.merged": _("并入其他诉求"),
     "request.merged_in": _("并入重复反映"), "request.to_case": _("转为矛盾纠纷调解"),
     "request.to_deliberation": _("转援法议事"), "request.reminded": _("期限提醒"), "request.overdue": _("已超期"),
+    "request.rule_warning": _("规则提醒"),
 }

@@ -119,7 +119,7 @@ def other_village(users):
 
 TABLES = ("deliberation_topic, deliberation_topicevent, deliberation_meeting, deliberation_attendee, "
           "deliberation_agendaitem, deliberation_legalreview, deliberation_objection, deliberation_progress, "
-          "deliberation_progressphoto, deliberation_supervisor, deliberation_surveyresponse")
+          "deliberation_progressphoto, deliberation_supervisor, deliberation_surveyresponse, escalation_rulefiring")
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Two sweeps at once (two beat ticks, two workers) still move a topic on and remind about it once."""
+"""Sweeps at once (two beat ticks, two workers) still move a topic on and remind about it once."""
 
 from datetime import timedelta
 
@@ -6,7 +6,8 @@ import pytest
 
 from gridcase.accounts.models import User
 from gridcase.deliberation import services
-from gridcase.deliberation.models import State
+from gridcase.deliberation.models import State, TopicEvent
+from gridcase.escalation import engine
 from gridcase.lib import clock
 from gridcase.notifications.models import Notification
 from tests.conftest import run_concurrently
@@ -19,15 +20,11 @@ def test_concurrent_sweeps_end_a_publicity_and_remind_an_overdue_topic_exactly_o
     with clock.travel(overdue.publicity_ends_at + timedelta(minutes=1)):
         services.publicity_end(topic_id=overdue.pk)
     services.topic_assign(topic=overdue, actor=User.objects.get(username="cadre"), responsible=None,
-                          responsible_name="主任", deadline=clock.today() - timedelta(days=1))
+                          responsible_name="主任", deadline=clock.today())  # overdue by the time publicity ends
 
-    def sweep():
-        with clock.travel(due.publicity_ends_at + timedelta(minutes=1)):
-            return services.sweep()
-
-    results = run_concurrently(sweep, 4)
-    assert sum(r["publicity_ended"] for r in results) == 1
-    assert sum(r["overdue_reminded"] for r in results) == 1
+    results = run_concurrently(lambda: engine.sweep(now=due.publicity_ends_at + timedelta(minutes=1)), 4)
+    assert sum(results) == 2  # between them the sweeps looked at both topics, each once
+    assert TopicEvent.objects.filter(kind="topic.publicity_ended", topic=due).count() == 1
     due.refresh_from_db()
     assert due.state == State.EXECUTING and due.events.filter(kind="topic.publicity_ended").count() == 1
     assert overdue.events.filter(kind="topic.execution_overdue").count() == 1

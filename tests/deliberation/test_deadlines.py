@@ -1,33 +1,48 @@
-"""The periodic sweep: publicity that ends with no open objection moves the topic on by itself;
-overdue execution is reminded to the village's cadres and the town's leaders, once."""
+"""Deadlines as rules (seeded, applied by the one escalation sweep): publicity that ends with no open
+objection moves the topic on by itself; overdue execution is reminded to the village's cadres and
+the town's leaders, once."""
 
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 
-from gridcase.deliberation import services, tasks
-from gridcase.deliberation.models import State
+from gridcase.deliberation import services
+from gridcase.deliberation.models import State, TopicEvent
+from gridcase.escalation import engine
+from gridcase.escalation import tasks as escalation_tasks
 from gridcase.lib import clock
 from gridcase.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_sweep_runs_every_five_minutes_from_the_one_schedule():
-    assert settings.CELERY_BEAT_SCHEDULE["deliberation-sweep"] == {"task": "gridcase.deliberation.tasks.sweep",
-                                                                  "schedule": 300}
+def sweep() -> dict[str, int]:
+    """What one rules sweep now does to topics: publicity periods ended, overdue notices sent."""
+    def counts():
+        return {"publicity_ended": TopicEvent.objects.filter(kind="topic.publicity_ended").count(),
+                "overdue_reminded": TopicEvent.objects.filter(kind="topic.execution_overdue").count()}
+
+    before = counts()
+    engine.sweep()
+    return {key: value - before[key] for key, value in counts().items()}
+
+
+def test_topics_are_swept_by_the_one_escalation_sweep_every_minute():
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["escalation-sweep"] == {"task": "gridcase.escalation.tasks.sweep", "schedule": 60}
+    assert not any("deliberation" in entry["task"] or "requests" in entry["task"] for entry in schedule.values())
 
 
 def test_publicity_ending_without_objection_moves_the_topic_into_execution(make_topic):
     topic = make_topic(State.PUBLICITY)
     with clock.travel(topic.publicity_ends_at - timedelta(minutes=1)):
-        assert services.sweep()["publicity_ended"] == 0
+        assert sweep()["publicity_ended"] == 0
     topic.refresh_from_db()
     assert topic.state == State.PUBLICITY
     with clock.travel(topic.publicity_ends_at + timedelta(minutes=1)):
-        assert tasks.sweep.apply().get() == {"publicity_ended": 1, "overdue_reminded": 0}
-        assert services.sweep()["publicity_ended"] == 0  # once
+        escalation_tasks.sweep.apply().get()
+        assert sweep()["publicity_ended"] == 0  # once
     topic.refresh_from_db()
     event = topic.events.last()
     assert topic.state == State.EXECUTING and event.kind == "topic.publicity_ended" and event.actor is None
@@ -42,7 +57,7 @@ def test_the_publicity_period_is_a_setting(make_topic, settings):
 def test_an_open_objection_holds_the_topic_however_long_it_waits(make_topic):
     topic = make_topic(State.OBJECTED)
     with clock.travel(topic.publicity_ends_at + timedelta(days=30)):
-        assert services.sweep()["publicity_ended"] == 0
+        assert sweep()["publicity_ended"] == 0
     topic.refresh_from_db()
     assert topic.state == State.OBJECTED
 
@@ -59,10 +74,10 @@ def test_overdue_execution_is_reminded_to_the_cadres_and_the_town_leader_once(ma
     services.topic_assign(topic=topic, actor=users["cadre"], responsible=None, responsible_name="村委会主任",
                           deadline=deadline)
     with clock.travel(clock.now() + timedelta(days=5)):
-        assert services.sweep()["overdue_reminded"] == 0  # due today is not overdue
+        assert sweep()["overdue_reminded"] == 0  # due today is not overdue
     with clock.travel(clock.now() + timedelta(days=7)):
-        assert services.sweep()["overdue_reminded"] == 1
-        assert services.sweep()["overdue_reminded"] == 0
+        assert sweep()["overdue_reminded"] == 1
+        assert sweep()["overdue_reminded"] == 0
     reminded = set(Notification.objects.filter(kind="deliberation.overdue").values_list("recipient__username", flat=True))
     assert reminded == {"cadre", "leader"}
     event = topic.events.last()
@@ -73,17 +88,19 @@ def test_a_new_deadline_gets_its_own_reminder(make_topic, users):
     topic = make_topic(State.EXECUTING)
     services.topic_assign(topic=topic, actor=users["cadre"], responsible=None, responsible_name="主任",
                           deadline=clock.today() - timedelta(days=1))
-    assert services.sweep()["overdue_reminded"] == 1
+    # Already overdue: the rules, looking at the change itself, tell at once; the sweep has nothing left.
+    assert topic.events.filter(kind="topic.execution_overdue").count() == 1
+    assert sweep()["overdue_reminded"] == 0
     topic.refresh_from_db()
     services.topic_assign(topic=topic, actor=users["cadre"], responsible=None, responsible_name="主任",
                           deadline=clock.today() + timedelta(days=1), expected_version=topic.version)
     with clock.travel(clock.now() + timedelta(days=3)):
-        assert services.sweep()["overdue_reminded"] == 1
+        assert sweep()["overdue_reminded"] == 1
     assert Notification.objects.filter(kind="deliberation.overdue", recipient=users["cadre"]).count() == 2
 
 
 def test_completed_work_is_not_reminded(make_topic, users):
     topic = make_topic(State.COMPLETED)
     with clock.travel(clock.now() + timedelta(days=60)):
-        assert services.sweep()["overdue_reminded"] == 0
+        assert sweep()["overdue_reminded"] == 0
     assert topic.execution_deadline is not None

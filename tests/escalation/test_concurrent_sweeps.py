@@ -26,6 +26,6 @@ def test_two_concurrent_sweeps_escalate_each_due_case_exactly_once(committed, ma
     assert sum(counts) == 24  # between them they looked at every case, neither at one the other held
     assert CaseEvent.objects.filter(case_id__in=ids, kind="case.escalated").count() == 24
     assert set(Case.objects.filter(pk__in=ids).values_list("level", flat=True)) == {Level.TOWN}
-    assert RuleFiring.objects.filter(case_id__in=ids, rule__name="村级10个工作日未化解上报乡镇").count() == 24
+    assert RuleFiring.objects.filter(subject_kind="case", subject_id__in=ids, rule__name="村级10个工作日未化解上报乡镇").count() == 24
 
     assert engine.sweep(now=LATE) == 0  # and nothing is left due

@@ -137,7 +137,7 @@ def test_sweeping_twice_escalates_once(make_case, users):
     engine.evaluate(case=case, now=later)
 
     assert case.events.filter(kind="case.escalated").count() == 1
-    assert RuleFiring.objects.filter(case=case, rule__name="村级10个工作日未化解上报乡镇").count() == 1
+    assert RuleFiring.objects.of(case).filter(rule__name="村级10个工作日未化解上报乡镇").count() == 1
 
 
 def test_settled_cases_are_left_alone(make_case, users):

@@ -51,5 +51,5 @@ def test_a_sweep_killed_midway_escalates_each_case_once_after_restart(committed,
 
     per_case = CaseEvent.objects.filter(case_id__in=ids, kind="case.escalated").values_list("case_id", flat=True)
     assert sorted(per_case) == sorted(ids)  # each case once, none twice
-    assert RuleFiring.objects.filter(case_id__in=ids).values("case_id").distinct().count() == DUE
+    assert RuleFiring.objects.filter(subject_kind="case", subject_id__in=ids).values("subject_id").distinct().count() == DUE
     assert set(Case.objects.filter(pk__in=ids).values_list("level", flat=True)) == {Level.TOWN}

@@ -68,5 +68,5 @@ def hazards_committed(committed, django_db_blocker):
 
     yield
     with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute("TRUNCATE hazards_hazard, hazards_hazardnumbercounter, hazards_inspectionplan"
+        cursor.execute("TRUNCATE hazards_hazard, hazards_hazardnumbercounter, hazards_inspectionplan, escalation_rulefiring"
                        " RESTART IDENTITY CASCADE")

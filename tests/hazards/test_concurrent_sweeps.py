@@ -31,5 +31,5 @@ def test_two_concurrent_sweeps_escalate_each_overdue_hazard_exactly_once(hazards
     assert sum(counts) == 16
     assert HazardEvent.objects.filter(hazard_id__in=ids, kind="hazard.escalated").count() == 16
     assert set(Hazard.objects.filter(pk__in=ids).values_list("level", flat=True)) == {"town"}
-    assert RuleFiring.objects.filter(hazard_id__in=ids, rule__name="隐患整改超期上报乡镇").count() == 16
+    assert RuleFiring.objects.filter(subject_kind="hazard", subject_id__in=ids, rule__name="隐患整改超期上报乡镇").count() == 16
     assert engine.sweep(now=LATE) == 0

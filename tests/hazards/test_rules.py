@@ -52,7 +52,7 @@ def test_an_overdue_hazard_escalates_to_the_town_exactly_once(rectifying, users)
     escalations = HazardEvent.objects.filter(hazard=hazard, kind="hazard.escalated")
     assert escalations.count() == 1
     assert escalations.get().actor is None and escalations.get().data["to_level"] == Level.TOWN
-    assert RuleFiring.objects.filter(hazard=hazard, rule__name="隐患整改超期上报乡镇").count() == 1
+    assert RuleFiring.objects.of(hazard).filter(rule__name="隐患整改超期上报乡镇").count() == 1
     assert notified(users["leader"], "rule.escalate_to") and not notified(users["leader2"], "rule.escalate_to")
 
 
@@ -122,7 +122,7 @@ def test_case_rules_do_not_touch_hazards_and_hazard_rules_do_not_touch_cases(mak
 
     assert not hazard.events.filter(kind="hazard.rule_warning").exists()
     assert case.events.filter(kind="case.rule_warning").count() == 1
-    assert not RuleFiring.objects.filter(case=case, rule__kind=Kind.HAZARD).exists()
+    assert not RuleFiring.objects.of(case).filter(rule__kind=Kind.HAZARD).exists()
 
 
 def hazard_rule_form(**fields):

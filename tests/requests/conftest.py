@@ -65,4 +65,4 @@ def committed_requests(django_db_blocker):
         yield
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE requests_requestevent, requests_request, requests_requestnumbercounter,"
-                           " notifications_notification RESTART IDENTITY CASCADE")
+                           " notifications_notification, escalation_rulefiring RESTART IDENTITY CASCADE")

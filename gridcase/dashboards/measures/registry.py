@@ -38,6 +38,8 @@ from decimal import Decimal
 from typing import Protocol
 
 HIGHER, LOWER, NEUTRAL = "higher", "lower", ""
+# The unit of an average in days: `num` is the sum of the days (a float), `den` how many were averaged.
+DAYS = "天"
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,9 @@ class Figure:
 
     @property
     def value(self) -> float | None:
-        """A percentage for rates (None when nothing was counted), the numerator for counts."""
+        """A percentage for rates, the average for days (None when nothing was counted), the numerator for counts."""
+        if self.unit == DAYS:
+            return self.num / self.den if self.den else None
         if self.unit != "%":
             return float(self.num)
         return 100.0 * self.num / self.den if self.den else None
@@ -83,7 +87,7 @@ class Measure:
     key: str
     label: str
     definition: str
-    unit: str  # "%" or "件"
+    unit: str  # "%", "件" or DAYS (an average)
     direction: str  # HIGHER / LOWER is better, or NEUTRAL (no colour)
     default_target: Decimal | None
     compute: Callable[..., Figure]  # (code, period, filters) -> Figure

@@ -1,13 +1,16 @@
 from django import template
 
+from gridcase.dashboards.measures.registry import DAYS
+
 register = template.Library()
 
 
 @register.filter
 def figure(value) -> str:
-    """A Figure as shown on a card: '92.3%' for rates ('—' when nothing was counted), '5 件' for counts."""
-    if value.unit == "%":
-        return "—" if value.value is None else f"{value.value:.1f}%"
+    """A Figure as shown on a card: '92.3%' for rates, '4.5 天' for averages ('—' when nothing was
+    counted), '5 件' for counts."""
+    if value.unit in ("%", DAYS):
+        return "—" if value.value is None else f"{value.value:.1f}{'%' if value.unit == '%' else ' ' + DAYS}"
     return f"{value.num} 件"
 
 
