@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests', '0005_patrol_finding'),
+        ('requests', '0007_reminders_are_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
