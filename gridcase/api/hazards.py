@@ -11,7 +11,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from gridcase.api.conditional import conditional_get, content_etag, version_etag
 from gridcase.api.filters import BBOX, by_bbox, by_choice, by_time, time_parameters
-from gridcase.api.pagination import GeoJsonCursorPagination, IdCursorPagination
+from gridcase.api.pagination import IdCursorPagination, newest_first
 from gridcase.api.problems import Problem
 from gridcase.api.refusals import SERVICE_ERRORS, service_problem
 from gridcase.api.transitions import Transition, refuse, transition_schema
@@ -106,7 +106,7 @@ CHOICES = {"state": ("state", State.values), "level": ("level", Level.values),
 class HazardList(generics.GenericAPIView):
     """Hazards in the caller's jurisdiction (GeoJSON, newest first, cursor pages); POST reports one."""
 
-    pagination_class = GeoJsonCursorPagination
+    pagination_class = newest_first("reported_at")
     serializer_class = HazardFeatureSerializer
 
     def get_queryset(self):

@@ -13,7 +13,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from gridcase.api.conditional import conditional_get, content_etag, version_etag
 from gridcase.api.filters import BBOX, by_bbox, by_choice, by_time, time_parameters
-from gridcase.api.pagination import GeoJsonCursorPagination, IdCursorPagination
+from gridcase.api.pagination import IdCursorPagination, newest_first
 from gridcase.api.problems import Problem
 from gridcase.api.refusals import SERVICE_ERRORS, service_problem
 from gridcase.api.transitions import Transition, refuse, transition_schema
@@ -114,7 +114,7 @@ class RequestList(generics.GenericAPIView):
     """Requests in the caller's jurisdiction (GeoJSON, newest first, cursor pages; those without a
     location have a null geometry); POST registers one."""
 
-    pagination_class = GeoJsonCursorPagination
+    pagination_class = newest_first("registered_at")
     serializer_class = RequestFeatureSerializer
 
     def get_queryset(self):

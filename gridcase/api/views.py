@@ -16,7 +16,7 @@ from geodata.maps import MapRequestError, parse_bbox
 from gridcase.api import serializers
 from gridcase.api.conditional import conditional_get, content_etag, expected_version, version_etag
 from gridcase.api.filters import datetime_param
-from gridcase.api.pagination import GeoJsonCursorPagination, IdCursorPagination
+from gridcase.api.pagination import IdCursorPagination, newest_first
 from gridcase.api.problems import Problem, problem_http_response
 from gridcase.api.refusals import service_problem
 from gridcase.cases import permissions as case_permissions
@@ -53,7 +53,7 @@ CASE_FILTERS = [
 class CaseList(generics.GenericAPIView):
     """Cases in the caller's jurisdiction (GeoJSON, newest first, cursor pages); POST logs a new one."""
 
-    pagination_class = GeoJsonCursorPagination
+    pagination_class = newest_first("registered_at")
     serializer_class = serializers.CaseFeatureSerializer
 
     def get_queryset(self):
