@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -36,7 +37,7 @@ def heat_map(request):
 
     A plain view rather than DRF: it is the hottest endpoint, and PostGIS writes its JSON."""
     if not request.user.is_authenticated:
-        return JsonResponse({"detail": "请先登录"}, status=403)
+        return JsonResponse({"detail": _("请先登录")}, status=403)
     try:
         selectors.home_area(request.user)
     except PermissionDenied as exc:
@@ -48,17 +49,19 @@ def heat_map(request):
     except (MapRequestError, periods.PeriodError) as exc:
         return JsonResponse({"detail": str(exc)}, status=400)
     if bbox is None or zoom is None:
-        return JsonResponse({"detail": "需要 bbox 和 zoom 参数"}, status=400)
+        return JsonResponse({"detail": _("需要 bbox 和 zoom 参数")}, status=400)
     layer, category = params.get("layer") or "cases", params.get("category") or ""
     state, patrol_type = params.get("state") or "", params.get("type") or ""
     if layer not in HEAT_LAYERS:
-        return JsonResponse({"detail": f"图层应为 {', '.join(HEAT_LAYERS)} 之一"}, status=400)
+        return JsonResponse({"detail": _("图层应为 %(values)s 之一") % {"values": ", ".join(HEAT_LAYERS)}}, status=400)
     if not (category.isdigit() or not category):
-        return JsonResponse({"detail": "类型应为编号"}, status=400)
+        return JsonResponse({"detail": _("类型应为编号")}, status=400)
     if state and state not in HazardState.values:
-        return JsonResponse({"detail": f"隐患状态应为 {', '.join(HazardState.values)} 之一"}, status=400)
+        return JsonResponse({"detail": _("隐患状态应为 %(values)s 之一") % {"values": ", ".join(HazardState.values)}},
+                            status=400)
     if patrol_type and patrol_type not in PatrolType.values:
-        return JsonResponse({"detail": f"巡逻类型应为 {', '.join(PatrolType.values)} 之一"}, status=400)
+        return JsonResponse({"detail": _("巡逻类型应为 %(values)s 之一") % {"values": ", ".join(PatrolType.values)}},
+                            status=400)
     where = {"user": request.user, "bbox": bbox, "zoom": zoom, "period": period}
     if layer == "hazards":
         text = maps.hazard_heat_geojson(**where, category=int(category) if category else None, state=state)
@@ -76,7 +79,7 @@ class Choropleth(APIView):
         _check_role(request)
         measure = request.query_params.get("measure", "success")
         if measure not in maps.CHOROPLETH_MEASURES:
-            raise ValidationError({"measure": f"指标应为 {', '.join(maps.CHOROPLETH_MEASURES)} 之一"})
+            raise ValidationError({"measure": _("指标应为 %(values)s 之一") % {"values": ", ".join(maps.CHOROPLETH_MEASURES)}})
         area = selectors.area_for(request.user, request.query_params.get("code") or selectors.home_area(request.user).code)
         try:
             zoom = parse_zoom(request.query_params.get("zoom")) or 12
