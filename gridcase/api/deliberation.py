@@ -12,7 +12,7 @@ from gridcase.api.filters import by_choice, by_time, time_parameters
 from gridcase.api.pagination import IdCursorPagination
 from gridcase.api.transitions import Transition, refuse, transition_schema
 from gridcase.deliberation import permissions, selectors
-from gridcase.deliberation.actions import ACTIONS
+from gridcase.deliberation.actions import ACTIONS, form_for
 from gridcase.deliberation.models import AgendaItem, Attendee, Meeting, State, Topic, TopicEvent
 
 
@@ -141,13 +141,18 @@ class TopicDetail(APIView):
 class TopicTransition(Transition):
     """POST /topics/{id}/transitions/{name}: the actions of the topic page, with the fields of its form
     (accept, resume_publicity, confirm_completion: note; fast_track, reject, redeliberate, report_completion,
-    reject_completion: reason; approve, require_change: opinion). Who may take each is the workflow's
-    hat: the village's leading group, the town's legal adviser, the oversight group, the responsible person."""
+    reject_completion: reason; approve, require_change: opinion; assign: responsible (a user id of the
+    village) or responsible_name, deadline (date); progress: note, photos (multipart, optional, several);
+    survey: respondent, rating, note). Who may take each is the workflow's hat: the village's leading
+    group, the town's legal adviser, the oversight group, the responsible person."""
 
     actions = ACTIONS
 
     def load(self, request, pk):
         return permissions.topic_for_user(request.user, pk)
+
+    def make_form(self, topic, name, data, files):
+        return form_for(name, topic, data, files)
 
     def refusal(self, user, topic, name):
         return refuse(may=permissions.may(user, topic, name), allowed=permissions.state_allows(topic, name),

@@ -513,25 +513,27 @@ def topic_assign(*, topic: Topic | int, actor, responsible: User | None, respons
     return topic
 
 
-def _photo(progress: Progress, upload) -> ProgressPhoto:
+def _photo(upload) -> uploads.Accepted:
     """Checked and cleaned by gridcase.lib.uploads: type from its bytes, new name, EXIF and GPS removed."""
     try:
-        photo = uploads.accept(upload, allowed=set(conf.PHOTO_TYPES), max_bytes=conf.photo_max_bytes())
+        return uploads.accept(upload, allowed=set(conf.PHOTO_TYPES), max_bytes=conf.photo_max_bytes())
     except uploads.UploadRefused as exc:
         raise DeliberationError(str(exc)) from None
-    return ProgressPhoto.objects.create(progress=progress, file=photo.file, original_name=photo.original_name,
-                                        content_type=photo.content_type, size=photo.size)
 
 
 @transaction.atomic
 def progress_add(*, topic: Topic | int, actor, note: str, photos=()) -> Progress:
-    """A progress update with photos; the type of each photo is read from its first bytes."""
+    """A progress update with photos; the type of each photo is read from its first bytes. Every
+    photo is checked before any is stored, so a refused one leaves no file behind."""
     note = _required(note, _("请填写进展情况"))
+    checked = [_photo(upload) for upload in photos]
     topic = _lock(topic, actor=actor, action="progress", expected_version=None)
     progress = Progress.objects.create(topic=topic, note=note, at=clock.now(), by=actor)
-    stored = [_photo(progress, upload).pk for upload in photos]
+    for photo in checked:
+        ProgressPhoto.objects.create(progress=progress, file=photo.file, original_name=photo.original_name,
+                                     content_type=photo.content_type, size=photo.size)
     _log(topic, actor=actor, kind="topic.progress", from_state=topic.state, reason=note,
-         data={"progress": progress.pk, "photos": len(stored)}, bump=False)
+         data={"progress": progress.pk, "photos": len(checked)}, bump=False)
     return progress
 
 

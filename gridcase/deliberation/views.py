@@ -17,7 +17,7 @@ from geodata.models import Area, Level
 from gridcase.accounts.jurisdiction import covers_code, jurisdiction_codes
 from gridcase.cases.selectors import cases_visible_to
 from gridcase.deliberation import documents, forms, measures, permissions, selectors, services
-from gridcase.deliberation.actions import ACTIONS
+from gridcase.deliberation.actions import ACTIONS, DONE, form_for
 from gridcase.deliberation.models import AgendaItem, AttendeeRole, Objection, ProgressPhoto, State, Topic
 from gridcase.deliberation.workflow import LABELS
 from gridcase.lib import clock
@@ -109,12 +109,10 @@ def topic_detail(request, topic_id):
 @require_http_methods(["GET", "POST"])
 def topic_action(request, topic_id, action):
     topic = permissions.topic_for_user(request.user, topic_id)
-    if action in SPECIAL:
-        return SPECIAL[action](request, topic)
     if action not in ACTIONS:
         raise Http404
-    form_class, perform = ACTIONS[action]
-    form = form_class(request.POST or None, initial={"version": topic.version})
+    perform = ACTIONS[action][1]
+    form = form_for(action, topic, request.POST or None, request.FILES or None, initial={"version": topic.version})
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -123,63 +121,15 @@ def topic_action(request, topic_id, action):
             stale = exc
             data = request.POST.copy()
             data["version"] = exc.topic.version
-            form = form_class(data)
+            form = form_for(action, topic, data, request.FILES or None)
             form.is_valid()
         except services.DeliberationError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("已完成：%(action)s") % {"action": LABELS[action]})
+            messages.success(request, DONE.get(action) or _("已完成：%(action)s") % {"action": LABELS[action]})
             return redirect("deliberation:detail", topic_id=topic.pk)
     return render(request, "deliberation/action.html", {"topic": topic, "form": form, "label": LABELS[action],
-                                                        "stale": stale})
-
-
-def _assign(request, topic):
-    people = selectors.people_of_village(village_code=topic.village_code)
-    form = forms.AssignForm(request.POST or None, people=people, initial={
-        "version": topic.version, "responsible": topic.responsible_id, "responsible_name": topic.responsible_name,
-        "deadline": topic.execution_deadline})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.topic_assign(topic=topic, actor=request.user, responsible=d["responsible"],
-                                  responsible_name=d["responsible_name"], deadline=d["deadline"],
-                                  expected_version=d["version"])
-        except services.DeliberationError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect("deliberation:detail", topic_id=topic.pk)
-    return render(request, "deliberation/action.html", {"topic": topic, "form": form, "label": LABELS["assign"]})
-
-
-def _progress(request, topic):
-    form = forms.ProgressForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.progress_add(topic=topic, actor=request.user, note=form.cleaned_data["note"],
-                                  photos=form.cleaned_data["photos"])
-        except services.DeliberationError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect("deliberation:detail", topic_id=topic.pk)
-    return render(request, "deliberation/action.html", {"topic": topic, "form": form, "label": LABELS["progress"],
-                                                        "multipart": True})
-
-
-def _survey(request, topic):
-    form = forms.SurveyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.survey_record(topic=topic, actor=request.user, **form.cleaned_data)
-        except services.DeliberationError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("已登记满意度测评"))
-            return redirect("deliberation:detail", topic_id=topic.pk)
-    return render(request, "deliberation/action.html", {"topic": topic, "form": form, "label": LABELS["survey"]})
-
-
-SPECIAL = {"assign": _assign, "progress": _progress, "survey": _survey}
+                                                        "stale": stale, "multipart": form.is_multipart()})
 
 
 @login_required

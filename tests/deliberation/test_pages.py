@@ -164,6 +164,25 @@ def test_progress_photos_are_sniffed_and_limited(login, make_topic, settings, tm
     assert login("cadre2").get(f"/deliberation/{topic.pk}/photos/{photos[0].pk}/").status_code == 404
 
 
+def test_assigning_from_the_page_offers_the_village_and_a_stale_form_keeps_the_input(login, users, make_topic):
+    topic = make_topic(State.EXECUTING)
+    client = login("cadre")
+    html = client.get(f"/deliberation/{topic.pk}/assign/").content.decode()
+    assert f'value="{users["worker"].pk}"' in html and f'value="{users["worker2"].pk}"' not in html
+    deadline = (clock.today() + timedelta(days=20)).isoformat()
+    response = client.post(f"/deliberation/{topic.pk}/assign/", {"version": topic.version, "responsible":
+                                                                 users["worker"].pk, "deadline": deadline})
+    assert response.status_code == 302 and response["Location"] == f"/deliberation/{topic.pk}/"
+    topic.refresh_from_db()
+    assert topic.responsible == users["worker"] and topic.execution_deadline.isoformat() == deadline
+    stale = client.post(f"/deliberation/{topic.pk}/assign/", {"version": topic.version - 1,
+                                                              "responsible_name": "陈师傅", "deadline": deadline})
+    html = stale.content.decode()
+    assert stale.status_code == 200 and "已被他人修改" in html and 'value="陈师傅"' in html
+    assert f'name="version" value="{topic.version}"' in html
+    assert 'enctype="multipart/form-data"' in client.get(f"/deliberation/{topic.pk}/progress/").content.decode()
+
+
 def test_the_survey_is_recorded_from_the_page(login, make_topic):
     topic = make_topic(State.COMPLETED)
     client = login("cadre")

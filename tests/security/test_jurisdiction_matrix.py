@@ -17,7 +17,6 @@ from gridcase.dashboards import services as dashboard_services
 from gridcase.deliberation import services as deliberation_services
 from gridcase.deliberation.actions import ACTIONS as TOPIC_ACTIONS
 from gridcase.deliberation.models import State as TopicState
-from gridcase.deliberation.views import SPECIAL as TOPIC_SPECIAL
 from gridcase.escalation.models import Rule
 from gridcase.hazards import inspections
 from gridcase.hazards.actions import ACTIONS as HAZARD_ACTIONS
@@ -48,7 +47,7 @@ PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
 ACTIONS_BY_PREFIX = {
     "cases/": [*CASE_ACTIONS, *CASE_SPECIAL],
     "hazards/": [*HAZARD_ACTIONS, "photo", "plan"],
-    "deliberation/": [*TOPIC_ACTIONS, *TOPIC_SPECIAL],
+    "deliberation/": list(TOPIC_ACTIONS),
     "api/v1/cases/": [name for name in CASE_ACTIONS if name != "edit"],
     "requests/": list(REQUEST_ACTIONS),
     "patrols/": list(PATROL_ACTIONS),
