@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geodata.models import Area
 from gridcase.lib.events import TimelineEntry
+from gridcase.lib.uploads import StoredUpload
 
 
 class Level(models.TextChoices):
@@ -249,7 +250,7 @@ class FollowUp(models.Model):
         return f"{self.case.number} {self.visited_on}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredUpload):
     class Kind(models.TextChoices):
         PHOTO = "photo", _("现场照片")
         AGREEMENT = "agreement", _("协议扫描件")
@@ -258,16 +259,10 @@ class Attachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.PHOTO)
     file = models.FileField(_("文件"), upload_to="cases/%Y/%m/")
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField()
 
-    class Meta:
+    class Meta(StoredUpload.Meta):
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
-        ordering = ["uploaded_at", "id"]
 
     def __str__(self):
         return self.original_name

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from geodata.models import Area
 from gridcase.cases.models import Level
 from gridcase.lib.events import TimelineEntry
+from gridcase.lib.uploads import StoredUpload
 
 
 class Severity(models.IntegerChoices):
@@ -116,7 +117,7 @@ class Hazard(models.Model):
         return self.state == State.RECTIFYING and self.deadline is not None and self.deadline < clock.now()
 
 
-class HazardPhoto(models.Model):
+class HazardPhoto(StoredUpload):
     class Kind(models.TextChoices):
         BEFORE = "before", _("整改前")
         AFTER = "after", _("整改后")
@@ -124,16 +125,10 @@ class HazardPhoto(models.Model):
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices, default=Kind.BEFORE)
     file = models.FileField(_("照片"), upload_to="hazards/%Y/%m/")
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField()
 
-    class Meta:
+    class Meta(StoredUpload.Meta):
         verbose_name = _("隐患照片")
         verbose_name_plural = _("隐患照片")
-        ordering = ["uploaded_at", "id"]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.original_name}"

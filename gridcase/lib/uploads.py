@@ -7,7 +7,9 @@ import io
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import models
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -18,6 +20,24 @@ PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 PHOTO_TYPES = frozenset(PIL_FORMATS)
 # A photo from a phone is at most ~50 megapixels; more is a decompression bomb.
 MAX_PIXELS = 60_000_000
+
+
+class StoredUpload(models.Model):
+    """What is kept of an accepted upload besides the file (which a concrete model declares, with its
+    own folder): the name it came with, its checked type and size, who uploaded it and when."""
+
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
 
 
 class UploadRefused(ValueError):

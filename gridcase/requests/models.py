@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from geodata.models import Area
+from gridcase.lib.uploads import StoredUpload
 
 
 class Channel(models.TextChoices):
@@ -184,21 +185,15 @@ class Request(models.Model):
         return self.state in OPEN_STATES
 
 
-class RequestPhoto(models.Model):
+class RequestPhoto(StoredUpload):
     """A photo taken where the resident showed the problem; checked and cleaned by gridcase.lib.uploads."""
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(_("照片"), upload_to="requests/%Y/%m/")
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField()
 
-    class Meta:
+    class Meta(StoredUpload.Meta):
         verbose_name = _("诉求照片")
         verbose_name_plural = _("诉求照片")
-        ordering = ["uploaded_at", "id"]
 
     def __str__(self):
         return self.original_name
