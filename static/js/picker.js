@@ -5,6 +5,7 @@
   const el = document.getElementById("picker");
   const lon = document.getElementById("id_lon");
   const lat = document.getElementById("id_lat");
+  const words = el.dataset;  // translated by the template (front/picker.html)
   const map = L.map(el, { attributionControl: false });
   let marker = null;
 
@@ -38,9 +39,10 @@
       const response = await fetch(`${el.dataset.nearbyUrl}?${params}`, { credentials: "same-origin" });
       if (!response.ok) { nearby.innerHTML = ""; return; }
       const cases = await response.json();
-      nearby.innerHTML = cases.length ? `<h2>附近已有的未结纠纷</h2><p class="hint">可能是同一件事：可并入已有案件，不必重复登记。</p><ul>${
-        cases.map((c) => `<li><a href="/cases/${c.id}/">${escape(c.number)}</a> ${escape(c.title)}（${c.metres} 米，${escape(c.state)}）
-          <a class="button" href="/cases/${c.id}/report/">并入此案</a></li>`).join("")}</ul>` : "";
+      nearby.innerHTML = cases.length ? `<h2>${escape(words.nearbyTitle)}</h2><p class="hint">${escape(words.nearbyHint)}</p><ul>${
+        cases.map((c) => `<li><a href="/cases/${c.id}/">${escape(c.number)}</a> ${escape(c.title)}（${
+          escape(words.distance.replace("{m}", c.metres))}，${escape(c.state)}）
+          <a class="button" href="/cases/${c.id}/report/">${escape(words.addTo)}</a></li>`).join("")}</ul>` : "";
     } catch (error) {
       nearby.innerHTML = "";  // offline: nothing to suggest
     }
@@ -72,19 +74,19 @@
     const locate = document.createElement("button");
     locate.type = "button";
     locate.className = "locate";
-    locate.textContent = "使用我的位置";
+    locate.textContent = words.locate;
     locate.addEventListener("click", () => {
       locate.disabled = true;
-      locate.textContent = "正在定位…";
+      locate.textContent = words.locating;
       navigator.geolocation.getCurrentPosition((position) => {
         const here = L.latLng(position.coords.latitude, position.coords.longitude);
         place(here, true);
         map.setView(here, Math.max(map.getZoom(), 16));
         locate.disabled = false;
-        locate.textContent = `使用我的位置（精度约 ${Math.round(position.coords.accuracy)} 米）`;
+        locate.textContent = words.located.replace("{m}", Math.round(position.coords.accuracy));
       }, (error) => {
         locate.disabled = false;
-        locate.textContent = error.code === 1 ? "定位未获允许，请在地图上点选" : "定位失败，请在地图上点选";
+        locate.textContent = error.code === 1 ? words.denied : words.failed;
       }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
     });
     el.insertAdjacentElement("beforebegin", locate);
