@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geodata.models import Area
 from gridcase.lib.events import TimelineEntry
+from gridcase.lib.numbering import NumberCounter
 from gridcase.lib.uploads import StoredUpload
 
 
@@ -288,18 +289,11 @@ class CaseEvent(TimelineEntry):
         return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
 
 
-class CaseNumberCounter(models.Model):
+class CaseNumberCounter(NumberCounter):
     """The last number issued per town and year; incremented in the registering transaction."""
-
-    town_code = models.CharField(max_length=9)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["town_code", "year"], name="case_counter_per_town_year")]
-
-    def __str__(self):
-        return f"{self.town_code}-{self.year}: {self.last}"
 
 
 class PersonalDataView(models.Model):

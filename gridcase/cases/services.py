@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from gridcase.cases.models import (
     Attachment,
     Case,
     CaseEvent,
+    CaseNumberCounter,
     Category,
     FollowUp,
     Level,
@@ -128,19 +129,9 @@ def _deadline(start, level: str):
 
 
 def next_case_number(*, town_code: str, year: int) -> str:
-    """'321302112-2026-000123': per town and year, without gaps or duplicates.
-
-    The counter row is incremented in the caller's transaction: concurrent registrations queue on
-    its row lock, and a registration that rolls back takes its number back with it.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """INSERT INTO cases_casenumbercounter (town_code, year, last) VALUES (%s, %s, 1)
-               ON CONFLICT (town_code, year) DO UPDATE SET last = cases_casenumbercounter.last + 1
-               RETURNING last""",
-            [town_code, year],
-        )
-        return f"{town_code}-{year}-{cursor.fetchone()[0]:06d}"
+    """'321302112-2026-000123': per town and year, without gaps or duplicates (gridcase.lib.numbering)."""
+    number = CaseNumberCounter.next_for(town_code=town_code, year=year)
+    return f"{town_code}-{year}-{number:06d}"
 
 
 def _add_party(case: Case, party: PartyInput) -> Party:

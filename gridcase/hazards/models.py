@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from geodata.models import Area
 from gridcase.cases.models import Level
 from gridcase.lib.events import TimelineEntry
+from gridcase.lib.numbering import NumberCounter
 from gridcase.lib.uploads import StoredUpload
 
 
@@ -184,18 +185,11 @@ class HazardEvent(TimelineEntry):
         return f"{self.hazard_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
 
 
-class HazardNumberCounter(models.Model):
+class HazardNumberCounter(NumberCounter):
     """The last number issued per town and year; incremented in the reporting transaction."""
-
-    town_code = models.CharField(max_length=9)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["town_code", "year"], name="hazard_counter_per_town_year")]
-
-    def __str__(self):
-        return f"{self.town_code}-{self.year}: {self.last}"
 
 
 class Interval(models.TextChoices):

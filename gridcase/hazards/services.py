@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from gridcase.hazards.models import (
     Hazard,
     HazardCategory,
     HazardEvent,
+    HazardNumberCounter,
     HazardPhoto,
     ResponsibleKind,
     Severity,
@@ -117,14 +118,8 @@ def _future(deadline: datetime) -> datetime:
 
 def next_hazard_number(*, town_code: str, year: int) -> str:
     """'YH321302112-2026-000123': per town and year, without gaps or duplicates (as case numbers)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """INSERT INTO hazards_hazardnumbercounter (town_code, year, last) VALUES (%s, %s, 1)
-               ON CONFLICT (town_code, year) DO UPDATE SET last = hazards_hazardnumbercounter.last + 1
-               RETURNING last""",
-            [town_code, year],
-        )
-        return f"YH{town_code}-{year}-{cursor.fetchone()[0]:06d}"
+    number = HazardNumberCounter.next_for(town_code=town_code, year=year)
+    return f"YH{town_code}-{year}-{number:06d}"
 
 
 def _checked_photo(upload) -> uploads.Accepted:

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from geodata.models import Area
+from gridcase.lib.numbering import NumberCounter
 from gridcase.lib.uploads import StoredUpload
 
 
@@ -223,16 +224,9 @@ class RequestEvent(models.Model):
         return f"{self.request_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
 
 
-class RequestNumberCounter(models.Model):
-    town_code = models.CharField(max_length=9)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField()
-
+class RequestNumberCounter(NumberCounter):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["town_code", "year"], name="request_counter_per_town_year")]
-
-    def __str__(self):
-        return f"{self.town_code}-{self.year}: {self.last}"
 
 
 class MergeDismissal(models.Model):

@@ -9,7 +9,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.template import Context, Template, TemplateSyntaxError
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from gridcase.requests.models import (
     Request,
     RequestCategory,
     RequestEvent,
+    RequestNumberCounter,
     RequestPhoto,
     Satisfaction,
     State,
@@ -121,15 +122,9 @@ def request_url(request: Request) -> str:
 
 
 def next_number(*, town_code: str, year: int) -> str:
-    """'321302112-2026-M00012': per town and year, without gaps (the counter row is locked until commit)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """INSERT INTO requests_requestnumbercounter (town_code, year, last) VALUES (%s, %s, 1)
-               ON CONFLICT (town_code, year) DO UPDATE SET last = requests_requestnumbercounter.last + 1
-               RETURNING last""",
-            [town_code, year],
-        )
-        return f"{town_code}-{year}-M{cursor.fetchone()[0]:05d}"
+    """'321302112-2026-M00012': per town and year, without gaps or duplicates (gridcase.lib.numbering)."""
+    number = RequestNumberCounter.next_for(town_code=town_code, year=year)
+    return f"{town_code}-{year}-M{number:05d}"
 
 
 def mask_name(name: str) -> str:
