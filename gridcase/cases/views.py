@@ -16,6 +16,7 @@ from gridcase.cases.actions import ACTIONS
 from gridcase.cases.models import OPEN_STATES, Case
 from gridcase.cases.workflow import LABELS, QUEUES
 from gridcase.lib import clock
+from gridcase.lib.forms import resubmittable
 
 PAGE_SIZE = 25
 
@@ -125,7 +126,7 @@ def case_action(request, case_id, action):
             perform(case, request.user, dict(form.cleaned_data))
         except services.StaleCase as exc:
             stale = exc
-            form = _resubmittable(form_class, request.POST, exc.case.version)
+            form = resubmittable(form_class, request.POST, exc.case.version)
         except services.CaseError as exc:
             form.add_error(None, str(exc))
         else:
@@ -183,16 +184,6 @@ def _case_to_print(user, case_id) -> Case:
 def _pdf_response(pdf: bytes, *, filename: str) -> HttpResponse:
     return HttpResponse(pdf, content_type="application/pdf",
                         headers={"Content-Disposition": content_disposition_header(True, filename)})
-
-
-def _resubmittable(form_class, data, current_version: int):
-    """The user's input as they typed it, now against the current version: nothing is lost, and
-    submitting again is a deliberate decision after reading what changed."""
-    data = data.copy()
-    data["version"] = current_version
-    form = form_class(data)
-    form.is_valid()
-    return form
 
 
 def _assign(request, case: Case):

@@ -21,6 +21,7 @@ from gridcase.deliberation.actions import ACTIONS, DONE, form_for
 from gridcase.deliberation.models import AgendaItem, AttendeeRole, Objection, ProgressPhoto, State, Topic
 from gridcase.deliberation.workflow import LABELS
 from gridcase.lib import clock
+from gridcase.lib.forms import resubmittable
 from gridcase.requests.selectors import requests_visible_to
 
 PAGE_SIZE = 25
@@ -119,10 +120,8 @@ def topic_action(request, topic_id, action):
             perform(topic, request.user, dict(form.cleaned_data))
         except services.StaleTopic as exc:
             stale = exc
-            data = request.POST.copy()
-            data["version"] = exc.topic.version
-            form = form_for(action, topic, data, request.FILES or None)
-            form.is_valid()
+            form = resubmittable(lambda data: form_for(action, topic, data, request.FILES or None), request.POST,
+                                 exc.topic.version)
         except services.DeliberationError as exc:
             form.add_error(None, str(exc))
         else:

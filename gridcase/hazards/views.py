@@ -14,6 +14,7 @@ from gridcase.hazards import forms, inspections, permissions, selectors, service
 from gridcase.hazards.actions import ACTIONS
 from gridcase.hazards.models import OPEN_STATES, Hazard, InspectionTask
 from gridcase.hazards.workflow import LABELS
+from gridcase.lib.forms import resubmittable
 from gridcase.patrols.selectors import PatrolNotVisible, patrol_for_finding
 
 PAGE_SIZE = 25
@@ -87,7 +88,7 @@ def hazard_action(request, hazard_id, action):
             perform(hazard, request.user, dict(form.cleaned_data))
         except services.StaleHazard as exc:
             stale = exc
-            form = _resubmittable(form_class, request.POST, request.FILES, exc.hazard.version)
+            form = resubmittable(lambda data: form_class(data, request.FILES), request.POST, exc.hazard.version)
         except services.HazardError as exc:
             form.add_error(None, str(exc))
         else:
@@ -105,16 +106,6 @@ def _current_values(hazard: Hazard, action: str) -> dict:
         return {"responsible_kind": hazard.responsible_kind, "responsible_name": hazard.responsible_name,
                 "responsible_contact": hazard.responsible_contact}
     return {}
-
-
-def _resubmittable(form_class, data, files, current_version: int):
-    """The user's input as they typed it, now against the current version: nothing is lost, and
-    submitting again is a deliberate decision after reading what changed."""
-    data = data.copy()
-    data["version"] = current_version
-    form = form_class(data, files)
-    form.is_valid()
-    return form
 
 
 def _photo(request, hazard: Hazard):

@@ -20,3 +20,14 @@ class PhotosField(forms.FileField):
         if self.required and not files:
             raise forms.ValidationError(self.error_messages["required"], code="required")
         return [super(PhotosField, self).clean(f, initial) for f in files]
+
+
+def resubmittable(make_form, data, current_version: int):
+    """After a stale save: the user's input as they typed it (`make_form(data)`), now against the
+    current version. Nothing is lost, and submitting again is a deliberate decision after reading
+    what changed."""
+    data = data.copy()
+    data["version"] = current_version
+    form = make_form(data)
+    form.is_valid()
+    return form

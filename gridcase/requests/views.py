@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from geodata.models import Area, Level
 from gridcase.accounts.jurisdiction import covers_code, jurisdiction_codes, within
 from gridcase.lib import clock
+from gridcase.lib.forms import resubmittable
 from gridcase.patrols.selectors import PatrolNotVisible, patrol_for_finding
 from gridcase.requests import forms, lists, permissions, selectors, services, wechat
 from gridcase.requests.actions import ACTIONS, form_for
@@ -113,10 +114,7 @@ def request_action(request, request_id, action):
                 return redirect("requests:detail", request_id=result.pk)
         except services.StaleRequest as exc:
             stale = exc
-            post = request.POST.copy()
-            post["version"] = exc.request.version
-            form = make(post)
-            form.is_valid()
+            form = resubmittable(make, request.POST, exc.request.version)
         except services.RequestError as exc:
             form.add_error(None, str(exc))
         else:
