@@ -149,6 +149,13 @@ class TopicEvent(TimelineEntry):
         indexes = [models.Index(fields=["topic", "at"], name="topic_event_timeline"),
                    models.Index(fields=["kind", "at"], name="topic_event_kind_at")]
 
+    @property
+    def who(self) -> str:
+        """No user: the public lodged an objection, or the system moved the topic on."""
+        if self.actor_id:
+            return str(self.actor)
+        return str(_("群众") if self.kind == "topic.objection_lodged" else _("系统"))
+
     def __str__(self):
         return f"{self.topic_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
 

@@ -4,7 +4,8 @@ from importlib import import_module
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class TimelineEntry(models.Model):
@@ -20,7 +21,7 @@ class TimelineEntry(models.Model):
 
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
-                              related_name="+", help_text=_("为空表示系统（规则）"))
+                              related_name="+", help_text=gettext_lazy("为空表示系统（规则）"))
     kind = models.CharField(max_length=40)
     from_state = models.CharField(max_length=12, blank=True)
     to_state = models.CharField(max_length=12, blank=True)
@@ -31,6 +32,11 @@ class TimelineEntry(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+
+    @property
+    def who(self) -> str:
+        """Who did it; no user means the rules did."""
+        return str(self.actor) if self.actor_id else _("系统规则")
 
     @property
     def label(self) -> str:
