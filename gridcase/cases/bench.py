@@ -58,8 +58,9 @@ def remove_bench_cases() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")  # lets this session delete its own events
         try:
-            for table in ("cases_caseevent", "escalation_rulefiring", "cases_party", "cases_case_mediators"):
+            for table in ("cases_caseevent", "cases_party", "cases_case_mediators"):
                 cursor.execute(f"DELETE FROM {table} WHERE case_id IN ({BENCH_CASES})")
+            cursor.execute(f"DELETE FROM escalation_rulefiring WHERE subject_kind = 'case' AND subject_id IN ({BENCH_CASES})")
             cursor.execute(f"DELETE FROM cases_case WHERE id IN ({BENCH_CASES})")
             cursor.execute("DELETE FROM notifications_notification WHERE url LIKE '/cases/%%' AND NOT EXISTS "
                            "(SELECT 1 FROM cases_case c WHERE '/cases/' || c.id || '/' = url)")

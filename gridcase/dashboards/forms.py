@@ -4,25 +4,31 @@ from django.utils.translation import gettext_lazy as _
 from gridcase.cases.models import Category, Level, Source
 from gridcase.dashboards.measures.registry import Filters
 from gridcase.dashboards.models import Export
+from gridcase.lib.forms import PlainSelect
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+def _categories():
+    return [("", _("全部")), *Category.objects.values_list("pk", "name")]
+
+
 class DashboardFilterForm(forms.Form):
-    period = forms.ChoiceField(label=_("统计周期"), required=False, initial="month", choices=[
+    # Plain selects: the bar is drawn on every dashboard request (see PlainSelect).
+    period = forms.ChoiceField(label=_("统计周期"), required=False, initial="month", widget=PlainSelect, choices=[
         ("month", _("月")), ("quarter", _("季度")), ("year", _("年")), ("custom", _("自定义"))])
     start = forms.DateField(label=_("起始"), required=False, widget=DATE)
     end = forms.DateField(label=_("截止"), required=False, widget=DATE)
-    category = forms.ModelChoiceField(label=_("类型"), queryset=Category.objects.all(), required=False,
-                                      empty_label=_("全部"))
-    source = forms.ChoiceField(label=_("来源"), choices=[("", _("全部"))] + Source.choices, required=False)
-    level = forms.ChoiceField(label=_("办理层级"), choices=[("", _("全部"))] + Level.choices, required=False)
+    category = forms.TypedChoiceField(label=_("类型"), choices=_categories, coerce=int, empty_value=None,
+                                      required=False, widget=PlainSelect)
+    source = forms.ChoiceField(label=_("来源"), choices=[("", _("全部"))] + Source.choices, required=False,
+                               widget=PlainSelect)
+    level = forms.ChoiceField(label=_("办理层级"), choices=[("", _("全部"))] + Level.choices, required=False,
+                              widget=PlainSelect)
 
     def filters(self) -> Filters:
         data = self.cleaned_data if self.is_valid() else {}
-        category = data.get("category")
-        return Filters(category=category.pk if category else None, source=data.get("source") or "",
-                       level=data.get("level") or "")
+        return Filters(category=data.get("category"), source=data.get("source") or "", level=data.get("level") or "")
 
 
 class ExportForm(forms.Form):

@@ -1,14 +1,18 @@
 """What the dashboard pages read: the territory, its KPI cards, trend, ranking, panels and lists."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 
 from geodata.models import Area, Level
 from gridcase.accounts.jurisdiction import CODE_COLUMNS, get_or_404, jurisdiction_codes
 from gridcase.accounts.models import Role
 from gridcase.cases.models import OPEN_STATES, Case, CaseEvent
+from gridcase.cases.models import Level as CaseLevel
+from gridcase.cases.models import State as CaseState
 from gridcase.cases.selectors import cases_visible_to
 from gridcase.dashboards import charts
 from gridcase.dashboards.measures import registry
@@ -155,15 +159,38 @@ def _territory_cases(user, area: Area, filters: Filters):
     return cases
 
 
-def overdue(*, user, area: Area, filters: Filters) -> tuple[list[Case], int]:
+@dataclass(frozen=True)
+class CaseLine:
+    """A case as the dashboard's lists and the monthly report show it: read as plain values, not as
+    model instances (the page lists forty of them on every request)."""
+
+    pk: int
+    url: str
+    number: str
+    title: str
+    category: str
+    deadline: datetime | None
+    level: str
+    state: str
+
+
+def _case_lines(cases) -> list[CaseLine]:
+    rows = cases.values_list("pk", "number", "title", "category__name", "deadline", "level", "state")
+    return [CaseLine(pk=pk, url=reverse("cases:detail", args=[pk]), number=number, title=title, category=category,
+                     deadline=deadline, level=CaseLevel(level).label, state=CaseState(state).label)
+            for pk, number, title, category, deadline, level, state in rows]
+
+
+def overdue(*, user, area: Area, filters: Filters) -> tuple[list[CaseLine], int]:
     """The most overdue open cases, and how many are overdue, counted up to COUNT_CAP (a page
     says "1000+" rather than visit every open case of a county to count them)."""
     cases = (_territory_cases(user, area, filters).filter(state__in=OPEN_STATES, deadline__lt=clock.now())
-             .select_related("category", "grid").defer("grid__geom").order_by("deadline"))
-    return list(cases[:LIST_LIMIT]), cases.values("pk")[:COUNT_CAP + 1].count()
+             .order_by("deadline"))
+    return _case_lines(cases[:LIST_LIMIT]), cases.values("pk")[:COUNT_CAP + 1].count()
 
 
-def escalated(*, user, area: Area, period: Period, filters: Filters, total: int | None = None) -> tuple[list[Case], int]:
+def escalated(*, user, area: Area, period: Period, filters: Filters,
+              total: int | None = None) -> tuple[list[CaseLine], int]:
     """Cases escalated in the period, most recent escalation first (whatever happened since), and
     how many escalations there were (the `escalated` measure, from the rollup when it can; `total`:
     that figure, if the caller already has it)."""
@@ -174,10 +201,10 @@ def escalated(*, user, area: Area, period: Period, filters: Filters, total: int 
                                        case__in=_territory_cases(user, area, filters))
               .order_by("-at").values_list("case_id", flat=True))
     ids = list(dict.fromkeys(events[:LIST_LIMIT]))  # a case escalated twice in the period shows once
-    cases = Case.objects.filter(pk__in=ids).select_related("category", "grid").defer("grid__geom").in_bulk()
+    lines = {line.pk: line for line in _case_lines(Case.objects.filter(pk__in=ids))}
     if total is None:
         total = registry.figures(["escalated"], code=area.code, period=period, filters=filters)["escalated"].num
-    return [cases[pk] for pk in ids if pk in cases], total
+    return [lines[pk] for pk in ids if pk in lines], total
 
 
 def breadcrumbs(user, area: Area) -> list[Area]:

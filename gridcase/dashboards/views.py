@@ -35,29 +35,31 @@ def _period(request, form):
         return periods.month_of(clock.today())
 
 
-def drill_url(*, code: str, key: str, part: str, period, filters) -> str:
-    """The case list behind a figure: its territory, filters and named case set over the period."""
-    query = {"grid": code, "basis": f"{key}.{part}", "start": period.start.isoformat(), "end": period.end.isoformat()}
-    query |= {k: v for k, v in (("category", filters.category), ("source", filters.source),
-                                ("level", filters.level)) if v}
-    return f"{reverse('cases:list')}?{urlencode(query)}"
+def drill_links(*, period, filters):
+    """(territory code, measure key, part) → the case list behind a figure: its territory, filters
+    and named case set over the period. Made once per page, which links every card and ranking row."""
+    common = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    common |= {k: v for k, v in (("category", filters.category), ("source", filters.source),
+                                 ("level", filters.level)) if v}
+    tail, base = urlencode(common), reverse("cases:list")
+    return lambda code, key, part: f"{base}?{urlencode({'grid': code, 'basis': f'{key}.{part}'})}&{tail}"
 
 
 def _render(request, area):
     form = forms.DashboardFilterForm(request.GET or None)
     period = _period(request, form)
     filters = form.filters()
+    drill = drill_links(period=period, filters=filters)
     cards = selectors.cards(area=area, period=period, filters=filters)
     for card in cards:
-        card.links = {part: drill_url(code=area.code, key=card.measure.key, part=part, period=period, filters=filters)
-                      for part in card.measure.case_sets}
+        card.links = {part: drill(area.code, card.measure.key, part) for part in card.measure.case_sets}
     by_key = {c.measure.key: c for c in cards}
     success = by_key["success"]
     target = success.target
     ranking = selectors.ranking(area=area, period=period, filters=filters, target=target)
     for row in ranking:
-        row["links"] = {key: drill_url(code=row["area"].code, key=key, part="den", period=period, filters=filters)
-                        for key in ("success", "volume")}
+        row["url"] = reverse("dashboards:area", args=[row["area"].code])
+        row["links"] = {key: drill(row["area"].code, key, "den") for key in ("success", "volume")}
     overdue, overdue_total = selectors.overdue(user=request.user, area=area, filters=filters)
     escalated, escalated_total = selectors.escalated(user=request.user, area=area, period=period, filters=filters,
                                                      total=by_key["escalated"].figure.num)

@@ -1,6 +1,7 @@
 import pytest
 
 from gridcase.accounts.demo import DEMO_PASSWORD
+from tests.conftest import TUYUAN
 
 pytestmark = pytest.mark.django_db
 
@@ -11,6 +12,16 @@ def test_login_lands_on_the_map_and_a_wrong_password_says_so(client):
 
     assert wrong.status_code == 200 and "用户名或密码不正确" in wrong.content.decode()
     assert right.status_code == 302 and right.url == "/"
+
+
+def test_each_request_reads_the_user_with_their_area_in_one_statement(client, django_assert_num_queries):
+    """The jurisdiction of every request starts from user.area: read with the user, without its outline."""
+    client.post("/accounts/login/", {"username": "leader", "password": DEMO_PASSWORD})
+    response = client.get("/")
+    user = response.wsgi_request.user
+    with django_assert_num_queries(0):
+        assert user.area.code == TUYUAN
+    assert "geom" in user.area.get_deferred_fields()
 
 
 def test_logout_is_a_post_and_ends_the_session(login):

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
+from gridcase.cases.models import Case
 from gridcase.dashboards import rollup, targets
 from gridcase.dashboards.models import MeasureTarget
 from tests.conftest import GENGCHE, GUHE, TUYUAN
@@ -99,3 +100,27 @@ def test_the_town_page_reads_every_measure_in_a_few_statements(october, login, d
     assert cards["success"].previous.num == 1 and len(cards["success"].series) == 12
     rollup_reads = [q for q in captured.captured_queries if "dashboards_measuremonth" in q["sql"]]
     assert len(rollup_reads) == 2  # the cards (all periods at once) and the ranking of villages
+
+
+def test_the_filter_bar_keeps_its_choices_and_says_what_it_ignored(october, login, neighbours):
+    client = login("leader")
+    response = client.get("/dashboard/", {**OCTOBER, "category": neighbours.pk, "level": "town"})
+    html = response.content.decode()
+    assert f'<option value="{neighbours.pk}" selected>{neighbours.name}</option>' in html
+    assert '<option value="town" selected>' in html and '<option value="month" selected>' in html
+    assert response.context["filters"].category == neighbours.pk and response.context["filters"].level == "town"
+    unknown = client.get("/dashboard/", {**OCTOBER, "category": "999999"})
+    assert unknown.status_code == 200 and unknown.context["filters"].category is None  # the whole territory
+    assert "category" in unknown.context["form"].errors
+    assert f'类型：{unknown.context["form"].errors["category"][0]}' in unknown.content.decode()
+
+
+def test_the_lists_link_each_case_with_its_level_and_state(october, login):
+    response = login("leader").get("/dashboard/", OCTOBER)
+    escalated = response.context["escalated"]
+    assert len(escalated) == response.context["escalated_total"] == 3
+    html = response.content.decode()
+    for line in escalated:
+        case = Case.objects.get(number=line.number)
+        assert line.url == f"/cases/{case.pk}/" and f'<a href="{line.url}">{case.number}</a>' in html
+        assert (line.level, line.state) == (case.get_level_display(), case.get_state_display())
