@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 KB = 1024
 # Regular 3G is ~750 kbit/s down: 300 KB is ~3.3 s uncompressed. Measured 2026-11: cold 204 KB
-# (58 KB compressed), first visit 304 KB, warm 22 KB.
+# (58 KB compressed), first visit 328–340 KB (with the home page twice), warm 22 KB.
 COLD_BUDGET = 300 * KB
 FIRST_VISIT_BUDGET = 450 * KB
 WARM_BUDGET = 40 * KB
@@ -93,6 +93,9 @@ LAYOUT_SHIFT = """() => new Promise((resolve) => {
 })"""
 
 
+PAGES_CACHED = "() => caches.open('gridcase-pages').then((cache) => cache.keys()).then((keys) => keys.length >= 4)"
+
+
 def load_home(page, url):
     page.goto(f"{url}/")
     page.wait_for_selector("#map[data-loaded=true]", timeout=20_000)
@@ -139,6 +142,11 @@ def test_the_home_page_of_a_grid_worker_is_light_enough_for_3g(browser, relay):
         relay.reset()
         log_in(page, relay.url, "worker")
         page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+        # The worker fills its page cache on the first navigation it controls. Whether the login's
+        # redirect already was one depends on timing, so the first visit includes a second look at
+        # the home page, and ends when the logging pages and the grid layer are in that cache.
+        load_home(page, relay.url)
+        page.wait_for_function(PAGES_CACHED, timeout=20_000)
         settle(relay, page)
         first_visit_bytes = relay.reset()
         load_home(page, relay.url)
