@@ -45,3 +45,11 @@ def expected_version(request, current: int) -> int:
         raise Problem(412, "stale-version", _("读取后该记录已被他人修改（当前版本 %(current)s），请重新读取后再提交")
                       % {"current": current}, current_version=current)
     return seen
+
+
+class ConditionalList:
+    """For a ListAPIView: each page carries an ETag of its content, and is a 304 when unchanged."""
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        return conditional_get(request, response.data, content_etag(response.data))

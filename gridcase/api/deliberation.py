@@ -7,7 +7,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gridcase.api.conditional import conditional_get, content_etag, version_etag
+from gridcase.api.conditional import ConditionalList, conditional_get, content_etag, version_etag
 from gridcase.api.filters import by_choice, by_time, time_parameters
 from gridcase.api.pagination import IdCursorPagination
 from gridcase.api.transitions import Transition, refuse, transition_schema
@@ -166,7 +166,7 @@ class TopicTransition(Transition):
         return self.transition(request, topic_id, name)
 
 
-class TopicEvents(generics.ListAPIView):
+class TopicEvents(ConditionalList, generics.ListAPIView):
     """The topic's timeline (append-only), oldest first."""
 
     serializer_class = TopicEventSerializer
@@ -175,12 +175,8 @@ class TopicEvents(generics.ListAPIView):
     def get_queryset(self):
         return selectors.timeline(topic=permissions.topic_for_user(self.request.user, self.kwargs["topic_id"]))
 
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        return conditional_get(request, response.data, content_etag(response.data))
 
-
-class MeetingList(generics.ListAPIView):
+class MeetingList(ConditionalList, generics.ListAPIView):
     """The 议事会 of the villages the caller may see, latest first."""
 
     serializer_class = MeetingSerializer
@@ -188,10 +184,6 @@ class MeetingList(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.meeting_list(user=self.request.user)
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        return conditional_get(request, response.data, content_etag(response.data))
 
 
 class MeetingDetail(APIView):

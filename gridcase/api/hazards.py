@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from gridcase.api.conditional import conditional_get, content_etag, version_etag
+from gridcase.api.conditional import ConditionalList, conditional_get, content_etag, version_etag
 from gridcase.api.filters import BBOX, by_bbox, by_choice, by_time, time_parameters
 from gridcase.api.pagination import IdCursorPagination, newest_first
 from gridcase.api.problems import Problem
@@ -186,7 +186,7 @@ class HazardTransition(Transition):
         return self.transition(request, hazard_id, name)
 
 
-class HazardEvents(generics.ListAPIView):
+class HazardEvents(ConditionalList, generics.ListAPIView):
     """The hazard's timeline (append-only), oldest first."""
 
     serializer_class = HazardEventSerializer
@@ -194,8 +194,4 @@ class HazardEvents(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.timeline(hazard=permissions.hazard_for_user(self.request.user, self.kwargs["hazard_id"]))
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        return conditional_get(request, response.data, content_etag(response.data))
 

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from gridcase.api.conditional import conditional_get, content_etag, version_etag
+from gridcase.api.conditional import ConditionalList, conditional_get, content_etag, version_etag
 from gridcase.api.filters import BBOX, by_bbox, by_choice, by_time, time_parameters
 from gridcase.api.pagination import IdCursorPagination, newest_first
 from gridcase.api.problems import Problem
@@ -198,7 +198,7 @@ class RequestTransition(Transition):
         return self.transition(request, request_id, name)
 
 
-class RequestEvents(generics.ListAPIView):
+class RequestEvents(ConditionalList, generics.ListAPIView):
     """The request's timeline (append-only), oldest first."""
 
     serializer_class = RequestEventSerializer
@@ -206,7 +206,3 @@ class RequestEvents(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.timeline(request=permissions.request_for_user(self.request.user, self.kwargs["request_id"]))
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        return conditional_get(request, response.data, content_etag(response.data))

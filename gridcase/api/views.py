@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from geodata.maps import MapRequestError, parse_bbox
 from gridcase.api import serializers
-from gridcase.api.conditional import conditional_get, content_etag, expected_version, version_etag
+from gridcase.api.conditional import ConditionalList, conditional_get, content_etag, expected_version, version_etag
 from gridcase.api.filters import datetime_param
 from gridcase.api.pagination import IdCursorPagination, newest_first
 from gridcase.api.problems import Problem, problem_http_response
@@ -164,7 +164,7 @@ class CaseTransition(APIView):
         return response
 
 
-class CaseEvents(generics.ListAPIView):
+class CaseEvents(ConditionalList, generics.ListAPIView):
     """The case's timeline (append-only), oldest first."""
 
     serializer_class = serializers.CaseEventSerializer
@@ -173,10 +173,6 @@ class CaseEvents(generics.ListAPIView):
     def get_queryset(self):
         case = case_permissions.case_for_user(self.request.user, self.kwargs["case_id"])
         return case.events.select_related("actor")
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        return conditional_get(request, response.data, content_etag(response.data))
 
 
 class NotificationList(generics.ListAPIView):
