@@ -8,7 +8,7 @@ test: ## set everything up (with the headless browser) and run the whole suite
 	scripts/setup.sh --test
 	.venv/bin/ruff check .
 	scripts/audit.sh
-	.venv/bin/pytest -n 2 -p no:cacheprovider
+	.venv/bin/pytest -n 2 --dist loadgroup -p no:cacheprovider
 
 setup:
 	scripts/setup.sh

@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from gridcase.front import views
 
@@ -8,4 +10,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="service-worker"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's, a PDF's tab).
+    path("favicon.ico", RedirectView.as_view(url=static("icons/icon-192.png"), permanent=True)),
 ]
