@@ -17,6 +17,9 @@
     : (c) => L.latLng(c[1], c[0]);
 
   const map = L.map("map", { zoomControl: true, attributionControl: Boolean(basemap.attribution) });
+  // Page scripts that add to the map (tap to log here, the worker's own position) start from this.
+  window.gridcaseMap = { map, toLatLng, config };
+  document.dispatchEvent(new CustomEvent("gridcase:map", { detail: window.gridcaseMap }));
   const [west, south, east, north] = config.extent;
   map.fitBounds([toLatLng([west, south]), toLatLng([east, north])], { padding: [12, 12] });
 
