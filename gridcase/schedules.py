@@ -12,4 +12,6 @@ CELERY_BEAT_SCHEDULE = {
     "hazards-inspection-tasks": {"task": "gridcase.hazards.tasks.create_inspection_tasks", "schedule": 3600},
     "dashboards-refresh-rollup": {"task": "gridcase.dashboards.tasks.refresh_rollup", "schedule": 600},
     "notifications-requeue-stale": {"task": "gridcase.notifications.tasks.requeue_stale_deliveries", "schedule": 600},
+    "alerts-escalate-silent": {"task": "gridcase.notifications.tasks.escalate_silent_alerts",
+                               "schedule": envint("ALERT_SWEEP_SECONDS", 60)},
 }

@@ -296,8 +296,30 @@ CASE_ATTACHMENT_TYPES = {
     "image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf",
 }
 
-# Channels every notification also goes out through (dotted paths of gridcase.notifications.channels.Channel subclasses).
+# Channels every notification also goes out through (dotted paths of gridcase.notifications.channels.Channel
+# subclasses; README "Alerts"). Each reads its URLs and secrets below; one listed without them stops the start.
 NOTIFICATION_CHANNELS = envlist("NOTIFICATION_CHANNELS", ["gridcase.notifications.channels.LoggingChannel"])
+NOTIFICATION_TIMEOUT_SECONDS = envint("NOTIFICATION_TIMEOUT_SECONDS", 10)
+# The address people open links in messages at (the acknowledgement link, the case).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+WECOM_WEBHOOK_URL = env("WECOM_WEBHOOK_URL", "")  # …/cgi-bin/webhook/send?key=…
+DINGTALK_WEBHOOK_URL = env("DINGTALK_WEBHOOK_URL", "")  # …/robot/send?access_token=…
+DINGTALK_SECRET = envsecret("DINGTALK_SECRET", "")  # the robot's 加签 secret (SEC…)
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", "")
+# The JSON body the gateway takes, with {phone}, {text} and {signature} filled in.
+SMS_GATEWAY_TEMPLATE = env("SMS_GATEWAY_TEMPLATE", '{"mobile": "{phone}", "content": "{text}"}')
+SMS_SIGNATURE = env("SMS_SIGNATURE", "")  # e.g. 【宿城区综治中心】
+SMS_GATEWAY_SUCCESS = env("SMS_GATEWAY_SUCCESS", "code=0")  # the answer's field and the value that means sent
+ALERT_WEBHOOK_URL = env("ALERT_WEBHOOK_URL", "")
+ALERT_WEBHOOK_SECRET = envsecret("ALERT_WEBHOOK_SECRET", "")
+EMAIL_HOST = env("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = NOTIFICATION_TIMEOUT_SECONDS
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "gridcase@localhost")
 
 # Long batch work (the demo history) has its own queue and worker, so that it never delays the
 # rules sweep, notifications or the health check's round trip.

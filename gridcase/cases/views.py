@@ -17,6 +17,7 @@ from gridcase.cases.models import OPEN_STATES, Case
 from gridcase.cases.workflow import LABELS, QUEUES
 from gridcase.lib import clock
 from gridcase.lib.forms import resubmittable
+from gridcase.notifications.selectors import alert_trail
 
 PAGE_SIZE = 25
 
@@ -102,6 +103,7 @@ def case_detail(request, case_id):
     return render(request, "cases/detail.html", {
         "case": case, "parties": parties, "full_parties": handles,
         "events": selectors.timeline(case=case), "sessions": case.sessions.all(),
+        "alert_trail": alert_trail(subject_kind="case", subject_id=case.pk),
         "follow_ups": case.follow_ups.all(), "attachments": case.attachments.all(),
         "agreement": getattr(case, "agreement", None),
         "actions": [(a, LABELS[a]) for a in permissions.allowed_actions(request.user, case)],

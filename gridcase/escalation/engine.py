@@ -20,7 +20,7 @@ from gridcase.accounts.selectors import users_covering
 from gridcase.escalation import kinds
 from gridcase.escalation.models import Kind, Rule, RuleFiring
 from gridcase.lib import clock
-from gridcase.notifications.services import notify
+from gridcase.notifications.services import alert_raise, notify
 from gridcase.workdays.selectors import add_working_days, is_workday, working_days_between
 
 SWEEP_BATCH = 500
@@ -138,7 +138,13 @@ def _apply(rule: Rule, subject) -> bool:
     moved = kind.apply(rule, subject)
     subject.refresh_from_db()
     recipients = _recipients(rule, subject)
-    if recipients:
+    if rule.urgent:
+        # Even with nobody named, an urgent rule's alert goes to the escalation policy's first step.
+        notice = kind.notice(rule, subject)
+        alert_raise(recipients=recipients, kind=notice.kind, title=notice.title, body=notice.body, url=kind.url(subject),
+                    subject_kind=kind.key, subject_id=subject.pk, area_code=kind.area_code(subject),
+                    ack_minutes=rule.ack_minutes)
+    elif recipients:
         notice = kind.notice(rule, subject)
         notify(recipients=recipients, kind=notice.kind, title=notice.title, body=notice.body, url=kind.url(subject))
     return moved

@@ -36,7 +36,7 @@ class RuleForm(forms.ModelForm):
         fields = ["kind", "name", "reason", "priority", "active", "area", "overrides", "levels", "states", "categories",
                   "hazard_categories", "request_kinds", "risk_at_least", "people_at_least", "amount_at_least",
                   "violence_risk", "working_days", "anchor", "deadline_share", "deadline_offset", "action",
-                  "target_level", "refer_to", "deadline_working_days", "notify"]
+                  "target_level", "refer_to", "deadline_working_days", "notify", "urgent", "ack_minutes"]
         widgets = {"categories": forms.CheckboxSelectMultiple, "hazard_categories": forms.CheckboxSelectMultiple,
                    "kind": forms.HiddenInput}
 
@@ -47,6 +47,7 @@ class RuleForm(forms.ModelForm):
         self.fields["area"].queryset = towns
         self.fields["overrides"].queryset = Rule.objects.filter(area__isnull=True, kind=self.subject_kind.key)
         self.fields["kind"].required = False  # older clients post no kind: their rules are case rules
+        self.fields["ack_minutes"].required = False  # matters only for urgent rules; the model's default then
         self.initial["kind"] = self.subject_kind.key
         # Every kind's states are valid input (so that a wrong one gets a clear error below); the
         # page offers the rule's own.
@@ -74,7 +75,7 @@ class RuleForm(forms.ModelForm):
         """The fields that make sense for the rule's kind, in form order (the template shows these)."""
         kind = self.subject_kind
         names = set(COMMON) | set(kind.conditions) | {"working_days", "deadline_share", "deadline_offset", "action",
-                                                      "notify"}
+                                                      "notify", "urgent", "ack_minutes"}
         names |= {"anchor"} if kind.anchors else set()
         names |= {field for action, field in ACTION_FIELDS.items() if action in kind.actions}
         return [self[name] for name in self.fields if name in names and name != "kind"]
@@ -83,6 +84,8 @@ class RuleForm(forms.ModelForm):
         data = super().clean()
         kind = self.subject_kind
         data["kind"] = kind.key
+        if data.get("ack_minutes") is None:
+            data["ack_minutes"] = Rule._meta.get_field("ack_minutes").default
         label = {"kind": kind.label}
         if not any(_is_set(data.get(field)) for field in CONDITIONS):
             raise forms.ValidationError(_("规则至少要有一个条件"))

@@ -1,4 +1,5 @@
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +87,10 @@ class Rule(models.Model):
     deadline_working_days = models.PositiveSmallIntegerField(_("期限（工作日）"), null=True, blank=True)
     notify = ArrayField(models.CharField(max_length=20, choices=NOTIFY_CHOICES), verbose_name=_("通知"),
                         default=list, blank=True)
+    urgent = models.BooleanField(_("紧急，须签收"), default=False,
+                                 help_text=_("通知须有人签收；无人签收则按升级策略再次提醒并通知下一位"))
+    ack_minutes = models.PositiveSmallIntegerField(_("签收时限（分钟）"), default=15,
+                                                   validators=[MinValueValidator(1), MaxValueValidator(24 * 60)])
 
     class Meta:
         verbose_name = _("上报规则")

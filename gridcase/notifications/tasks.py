@@ -21,3 +21,9 @@ def deliver(self, delivery_id: int) -> None:
 def requeue_stale_deliveries() -> int:
     """Periodic: queue again deliveries whose task was lost."""
     return services.deliveries_requeue_stale()
+
+
+@shared_task(soft_time_limit=60)
+def escalate_silent_alerts() -> int:
+    """Periodic: send again, and further up, the urgent alerts nobody has acknowledged in time."""
+    return services.alerts_escalate_silent()

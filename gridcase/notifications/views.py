@@ -1,7 +1,10 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridcase.notifications import selectors, services
@@ -36,3 +39,21 @@ def read(request, notification_id: int):
 def read_all(request):
     services.notifications_mark_all_read(user=request.user)
     return redirect("notifications:inbox")
+
+
+@login_required
+def acknowledge(request, notification_id: int):
+    """签收. The link in a message opens this page (after logging in); the button acknowledges.
+    A GET never acknowledges: chat apps open links in messages to draw their previews."""
+    notification = selectors.notification_get(user=request.user, notification_id=notification_id)
+    if notification.alert is None:
+        return redirect(notification.url if _on_this_site(request, notification.url) else "notifications:inbox")
+    if request.method == "POST":
+        alert = services.alert_acknowledge(user=request.user, notification_id=notification.pk)
+        if alert.acknowledged_by_id == request.user.pk:
+            messages.success(request, _("已签收：%(title)s") % {"title": alert.title})
+        else:
+            messages.info(request, _("%(who)s 已于 %(at)s 签收") % {
+                "who": alert.acknowledged_by, "at": timezone.localtime(alert.acknowledged_at).strftime("%H:%M")})
+        return redirect(notification.url if _on_this_site(request, notification.url) else "notifications:inbox")
+    return render(request, "notifications/acknowledge.html", {"notification": notification, "alert": notification.alert})

@@ -39,3 +39,14 @@ def queued(monkeypatch):
 
     monkeypatch.setattr(outbox_services, "_publish", keep)
     return ids
+
+
+@pytest.fixture
+def committed_alerts(committed):
+    """Real commits, for racing sweeps; the alerts and their notifications are emptied after."""
+    from django.db import connection
+
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE notifications_alert, notifications_escalationpolicy, notifications_policystep"
+                       " RESTART IDENTITY CASCADE")

@@ -161,7 +161,8 @@ def test_two_workers_racing_for_one_delivery_send_it_once(users, channels, queue
         assert BlockingChannel.started.wait(10)  # the first holds the row and is sending
         second = deliver.apply(args=[delivery.pk])
         delivery.refresh_from_db()
-        assert second.successful() and delivery.status == PENDING and delivery.attempts == 0
+        # The first has claimed it (发送中, committed before it sends): the second finds nothing to do.
+        assert second.successful() and delivery.status == Delivery.Status.SENDING and delivery.attempts == 1
     finally:
         BlockingChannel.release.set()
         first.join(10)
