@@ -151,3 +151,25 @@ def test_an_urgent_rule_raises_an_alert_for_a_crowd_dispute_and_the_case_page_sh
 
     page = login("mediator").get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "紧急提醒与签收" in page and "已签收" in page and "站内日志" in page
+
+
+def test_the_dashboard_gives_the_minutes_to_acknowledge_at_the_50th_and_90th_percentile(users):
+    from gridcase.dashboards.measures import registry
+    from gridcase.dashboards.periods import Period
+
+    now = timezone.localtime(clock.now())
+    for minutes, code in [(3, GUHE), (20, GUHE), (40, "321302101001")]:  # the last one in 耿车镇
+        alert = raise_alert(users, area_code=code)
+        Alert.objects.filter(pk=alert.pk).update(acknowledged_at=alert.created_at + timedelta(minutes=minutes))
+    raise_alert(users)  # never acknowledged: not in the figures
+    month = Period("month", now.date().replace(day=1), (now.date().replace(day=1) + timedelta(days=32)).replace(day=1))
+
+    town = registry.figures(["alert_ack_p50", "alert_ack_p90"], code=TUYUAN, period=month)
+    # 180 s and 1,200 s: the median is 690 s (11.5 min), the 90th percentile 1,098 s (18.3 min).
+    assert (town["alert_ack_p50"].num, town["alert_ack_p50"].den) == (12, 2)
+    assert town["alert_ack_p90"].num == 18
+    series = registry.series(["alert_ack_p50"], code=TUYUAN, periods=[month.previous(), month])["alert_ack_p50"]
+    assert [f.den for f in series] == [0, 2] and series[1] == town["alert_ack_p50"]
+    towns = registry.children(["alert_ack_p50"], code="321302", child_length=9, period=month)["alert_ack_p50"]
+    assert towns[TUYUAN] == town["alert_ack_p50"] and towns["321302101"].num == 40
+    assert all(f.den == 0 for c, f in towns.items() if c not in {TUYUAN, "321302101"}) and len(towns) == 18
