@@ -19,6 +19,8 @@ from gridcase.cases import services
 from gridcase.cases.models import Agreement, Case, Category, FollowUp, ReferralBody, Risk, Source
 from gridcase.escalation import engine
 from gridcase.lib import clock
+from gridcase.notifications.models import Alert, Notification
+from gridcase.notifications.services import alert_acknowledge, alerts_escalate_silent
 from gridcase.workdays.selectors import add_working_days
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -206,7 +208,24 @@ def build_month(*, month: int, months: int = 24, per_village_month: float = 20.0
             if registered <= today:
                 story.tell(rng.choice(grids), categories[rng.choices(codes, weights)[0]], registered)
                 total += 1
+    _acknowledge_alerts(rng, since=_at(first, rng) - timedelta(days=1), until=today - timedelta(hours=1))
     return total
+
+
+def _acknowledge_alerts(rng, *, since: datetime, until: datetime) -> None:
+    """The history's urgent alerts were acknowledged, mostly within minutes, by the first person
+    told — in towns without demo staff, whoever the escalation policy reached (so the dashboards have
+    an acknowledgement time, and beat does not escalate months-old history today)."""
+    for alert in Alert.objects.filter(acknowledged_at__isnull=True, created_at__gte=since,
+                                      created_at__lt=until).order_by("created_at"):
+        while not Notification.objects.filter(alert=alert).exists() and alert.next_escalation_at is not None:
+            with clock.travel(alert.next_escalation_at):
+                alerts_escalate_silent()
+            alert.refresh_from_db()
+        first = Notification.objects.filter(alert=alert).order_by("pk").select_related("recipient").first()
+        if first is not None:
+            with clock.travel(first.created_at + timedelta(minutes=rng.lognormvariate(1.6, 0.8))):
+                alert_acknowledge(user=first.recipient, notification_id=first.pk)
 
 
 def _poisson(rng, mean: float) -> int:

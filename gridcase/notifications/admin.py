@@ -1,13 +1,12 @@
 from django import forms
 from django.contrib import admin
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from gridcase.accounts.jurisdiction import scope
 from gridcase.accounts.models import Role
 from gridcase.lib import crypto
 from gridcase.lib.admin import ReadOnlyAdmin
-from gridcase.notifications.channels import channel_label, channel_name, configured_channels
+from gridcase.notifications.forms import ContactPreferenceAdminForm
 from gridcase.notifications.models import Alert, ContactPreference, Delivery, EscalationPolicy, Notification, PolicyStep
 
 
@@ -72,31 +71,9 @@ class EscalationPolicyAdmin(admin.ModelAdmin):
         return scope(super().get_queryset(request), request.user, "area__code")
 
 
-class ContactPreferenceForm(forms.ModelForm):
-    phone = forms.CharField(label=_("手机号"), required=False, max_length=20,
-                            validators=[RegexValidator(r"^1\d{10}$", _("请输入 11 位手机号"))])
-
-    class Meta:
-        model = ContactPreference
-        fields = ["user", "channels", "email", "phone", "wecom_userid", "quiet_from", "quiet_until"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["channels"] = forms.MultipleChoiceField(
-            label=_("接收渠道"), required=False, widget=forms.CheckboxSelectMultiple,
-            help_text=_("不选为全部已启用的渠道"),
-            choices=[(channel_name(path), channel_label(path)) for path in configured_channels()])
-        if self.instance.pk:
-            self.initial["phone"] = self.instance.phone
-
-    def save(self, commit=True):
-        self.instance.phone = self.cleaned_data.get("phone", "")
-        return super().save(commit)
-
-
 @admin.register(ContactPreference)
 class ContactPreferenceAdmin(admin.ModelAdmin):
-    form = ContactPreferenceForm
+    form = ContactPreferenceAdminForm
     list_display = ["user", "masked_phone", "email", "quiet_from", "quiet_until"]
     autocomplete_fields = ["user"]
     search_fields = ["user__username", "user__first_name"]

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridcase.notifications import selectors, services
+from gridcase.notifications.forms import ContactPreferenceForm
+from gridcase.notifications.models import ContactPreference
 
 PER_PAGE = 20
 
@@ -57,3 +59,15 @@ def acknowledge(request, notification_id: int):
                 "who": alert.acknowledged_by, "at": timezone.localtime(alert.acknowledged_at).strftime("%H:%M")})
         return redirect(notification.url if _on_this_site(request, notification.url) else "notifications:inbox")
     return render(request, "notifications/acknowledge.html", {"notification": notification, "alert": notification.alert})
+
+
+@login_required
+def contact_settings(request):
+    """接收设置: the person's own channels, addresses and quiet hours."""
+    contact = ContactPreference.objects.filter(user=request.user).first() or ContactPreference(user=request.user)
+    form = ContactPreferenceForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("接收设置已保存"))
+        return redirect("notifications:settings")
+    return render(request, "notifications/settings.html", {"form": form})

@@ -173,3 +173,20 @@ def test_the_dashboard_gives_the_minutes_to_acknowledge_at_the_50th_and_90th_per
     towns = registry.children(["alert_ack_p50"], code="321302", child_length=9, period=month)["alert_ack_p50"]
     assert towns[TUYUAN] == town["alert_ack_p50"] and towns["321302101"].num == 40
     assert all(f.den == 0 for c, f in towns.items() if c not in {TUYUAN, "321302101"}) and len(towns) == 18
+
+
+def test_a_person_sets_their_own_channels_phone_and_quiet_hours(login, users):
+    client = login("leader")
+    page = client.get(reverse("notifications:settings"))
+    assert page.status_code == 200 and "接收渠道" in page.content.decode()
+
+    bad = client.post(reverse("notifications:settings"), {"phone": "12345", "quiet_from": "22:00"})
+    assert bad.status_code == 200 and "请输入 11 位手机号" in bad.content.decode()
+    assert "须同时填写开始和结束时间" in bad.content.decode()
+
+    saved = client.post(reverse("notifications:settings"), {"phone": "138 1234 5678", "email": "leader@tuyuan.example",
+                                                            "quiet_from": "22:00", "quiet_until": "07:00", "channels": ["log"]})
+    assert saved.status_code == 302
+    contact = ContactPreference.objects.get(user=users["leader"])
+    assert contact.phone == "13812345678" and "1381234" not in contact.phone_encrypted  # kept encrypted
+    assert contact.channels == ["log"] and contact.quiet_from == time(22)

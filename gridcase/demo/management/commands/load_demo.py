@@ -33,6 +33,7 @@ class Command(BaseCommand):
             else:
                 build_territory(log=self.stdout.write)
             users = create_demo_users()
+            self.load_alert_policy()
         self.stdout.write(f"演示账号（密码 {DEMO_PASSWORD}）：")
         for user in users:
             self.stdout.write(f"  {user.username:<10} {user.get_role_display():<10} {user.area}")
@@ -45,6 +46,19 @@ class Command(BaseCommand):
             from gridcase.patrols.demo import build_patrols
 
             self.stdout.write(f"演示巡逻：{build_patrols(weeks=options['patrol_weeks'], log=self.stdout.write)} 次")
+
+    def load_alert_policy(self):
+        """Whom an unacknowledged urgent alert goes to next in the demo county: the town's mediator
+        (standing in for the deputy), then the county admins on duty."""
+        from geodata.models import Level
+        from gridcase.accounts.models import Role
+        from gridcase.notifications.models import EscalationPolicy, PolicyStep
+
+        policy, made = EscalationPolicy.objects.get_or_create(area=Area.objects.get(code=COUNTY_CODE),
+                                                              defaults={"name": "宿城区紧急事项升级"})
+        if made:
+            PolicyStep.objects.create(policy=policy, order=1, role=Role.MEDIATOR, level=Level.TOWN)
+            PolicyStep.objects.create(policy=policy, order=2, role=Role.COUNTY_ADMIN, level=Level.COUNTY)
 
     def load_cases(self, how: str, months: int, per_village_month: float):
         if how == "none":
