@@ -187,9 +187,9 @@ def _wait_until(ready, what: str, seconds: float = 30):
     raise RuntimeError(f"{what} did not come up within {seconds} s")
 
 
-def _serve(**env):
+def _serve(port: int | None = None, **env):
     """Run a real web server process (runserver) on the test database; yield its URL."""
-    port = _free_port()
+    port = port or _free_port()
     log = open(ARTIFACTS / f"server-{os.environ.get('PYTEST_XDIST_WORKER', 'gw0')}-{port}.log", "w")
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"],

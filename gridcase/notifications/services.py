@@ -106,7 +106,9 @@ def delivery_send(*, delivery_id: int, max_attempts: int) -> Delivery | None:
             channel_load(delivery.channel).send(notification)
     except Exception as exc:
         error = exc
-        delivery.last_error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX_CHARS]
+        # A channel's own refusal is said for people; anything else keeps its type for whoever debugs it.
+        said = str(exc) if isinstance(exc, ChannelError) else f"{type(exc).__name__}: {exc}"
+        delivery.last_error = said[:ERROR_MAX_CHARS]
         final = isinstance(exc, ChannelError) and exc.final
         delivery.status = Delivery.Status.FAILED if final or delivery.attempts >= max_attempts else Delivery.Status.PENDING
     else:

@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +27,7 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from tests.conftest import ROOT, WORKER_ARGS, _serve, _stop, _wait_until, spawn_celery
+from tests.conftest import ROOT, WORKER_ARGS, _free_port, _serve, _stop, _wait_until, spawn_celery
 
 SHOTS = ROOT / "var" / "journeys"
 PASSWORD = "gridcase-demo"
@@ -60,7 +61,26 @@ def _admin_dsn(name: str = "postgres") -> str:
 
 
 @pytest.fixture(scope="session")
-def journey_stack(django_db_setup):
+def outside():
+    """The world outside gridcase that alerts go to: a 企业微信 robot's server and a mail server, both
+    real and local; what they received is what people were told."""
+    from tests.notifications.servers import http_recorder, smtp_server
+
+    wecom, stop_wecom = http_recorder()
+    mailbox, smtp_port, stop_smtp = smtp_server()
+    yield types.SimpleNamespace(wecom=wecom, mailbox=mailbox, env={
+        "NOTIFICATION_CHANNELS": ",".join(f"gridcase.notifications.channels.{c}"
+                                          for c in ("LoggingChannel", "WeComRobotChannel", "EmailChannel")),
+        "WECOM_WEBHOOK_URL": f"{wecom.url}/cgi-bin/webhook/send?key=journeys",
+        "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port),
+        "ALERT_SWEEP_SECONDS": "5",  # a minute's 签收 time is then over within 65 s, not 120
+    })
+    stop_wecom()
+    stop_smtp()
+
+
+@pytest.fixture(scope="session")
+def journey_stack(django_db_setup, outside):
     """The demo stack on a fresh journey database; yields (base URL, environment of its processes)."""
     # Named after the suite's own database, so that checkouts side by side never share one.
     name = f"test_journeys_{settings.DATABASES['default']['NAME'].removeprefix('test_')}"
@@ -71,7 +91,9 @@ def journey_stack(django_db_setup):
         conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
     # settings_test gives a process Redis database base + 1 + its worker number: "gw7" keeps the
     # journeys' broker apart from the test processes' (gw0, gw1).
-    env = {"DATABASE_URL": _database_url(name), "PYTEST_XDIST_WORKER": "gw7", "DEMO_NOTICE": "1"}
+    port = _free_port()
+    env = {"DATABASE_URL": _database_url(name), "PYTEST_XDIST_WORKER": "gw7", "DEMO_NOTICE": "1",
+           "SITE_URL": f"http://127.0.0.1:{port}", **outside.env}
     full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gridcase.settings_test", **env}
     for command in (["migrate", "--noinput", "-v0"], ["load_demo", "--cases", "none"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=full_env, check=True,
@@ -86,7 +108,7 @@ def journey_stack(django_db_setup):
 
         app = Celery(broker=f"{settings.CELERY_BROKER_URL.rpartition('/')[0]}/{_redis_db(full_env)}")
         _wait_until(lambda: bool(app.control.ping(timeout=0.5)), "the journeys' Celery worker", 60)
-        for url in _serve(**env):
+        for url in _serve(port, **env):
             yield url, full_env
     finally:
         for process in celery:
@@ -113,6 +135,7 @@ class Journey:
     contexts: list = field(default_factory=list)
     offline: set = field(default_factory=set)
     step: int = 0
+    outside: object = None  # the robot's and the mail server's records (fixture `outside`)
 
     def open(self, username: str | None, device: str = "phone", geolocation: dict | None = None, **options):
         """A new browser (its own cookies and storage) for `username`, logged in through the login
@@ -207,11 +230,11 @@ def _offline(text: str) -> bool:
 
 
 @pytest.fixture
-def journey(request, browser, journey_stack):
+def journey(request, browser, journey_stack, outside):
     url, env = journey_stack
     name = re.sub(r"[^\w-]+", "-", request.node.name.removeprefix("test_")).strip("-")
     shutil.rmtree(SHOTS / name, ignore_errors=True)
-    walk = Journey(url=url, env=env, browser=browser, name=name)
+    walk = Journey(url=url, env=env, browser=browser, name=name, outside=outside)
     yield walk
     for context in walk.contexts:
         context.close()
