@@ -9,9 +9,8 @@ from decimal import Decimal
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from gridcase.dashboards.measures.registry import LOWER, Figure, Measure, register
+from gridcase.dashboards.measures.registry import LOWER, MINUTES, Figure, Measure, register
 
-MINUTES = "分钟"
 SHARES = {"alert_ack_p50": 0.5, "alert_ack_p90": 0.9}
 
 # PostgreSQL's percentile_cont has no ORM aggregate, hence the SQL; one row per period (or child).

@@ -40,6 +40,8 @@ from typing import Protocol
 HIGHER, LOWER, NEUTRAL = "higher", "lower", ""
 # The unit of an average in days: `num` is the sum of the days (a float), `den` how many were averaged.
 DAYS = "天"
+# The unit of a percentile in minutes: `num` is the minutes, `den` how many were measured.
+MINUTES = "分钟"
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class Figure:
         """A percentage for rates, the average for days (None when nothing was counted), the numerator for counts."""
         if self.unit == DAYS:
             return self.num / self.den if self.den else None
+        if self.unit == MINUTES:
+            return float(self.num) if self.den else None
         if self.unit != "%":
             return float(self.num)
         return 100.0 * self.num / self.den if self.den else None
@@ -87,7 +91,7 @@ class Measure:
     key: str
     label: str
     definition: str
-    unit: str  # "%", "件" or DAYS (an average)
+    unit: str  # "%", "件", DAYS (an average) or MINUTES (a percentile)
     direction: str  # HIGHER / LOWER is better, or NEUTRAL (no colour)
     default_target: Decimal | None
     compute: Callable[..., Figure]  # (code, period, filters) -> Figure
