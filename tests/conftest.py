@@ -123,7 +123,7 @@ def committed(django_db_setup, django_db_blocker):
         yield
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE cases_case, cases_casenumbercounter, escalation_rulefiring, notifications_notification,"
-                           " outbox_message, api_apitoken, api_idempotencyrecord"
+                           " notifications_alert, outbox_message, api_apitoken, api_idempotencyrecord"
                            " RESTART IDENTITY CASCADE")
 
 

@@ -1,6 +1,4 @@
-from django.templatetags.static import static
 from django.urls import path
-from django.views.generic import RedirectView
 
 from gridcase.front import views
 
@@ -11,5 +9,5 @@ urlpatterns = [
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="service-worker"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's, a PDF's tab).
-    path("favicon.ico", RedirectView.as_view(url=static("icons/icon-192.png"), permanent=True)),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

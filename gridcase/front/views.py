@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import engines
 from django.templatetags.static import static
@@ -68,3 +68,9 @@ def service_worker(request):
     source = Path(finders.find("js/sw.js")).read_text(encoding="utf-8")
     body = engines["django"].from_string(source).render({})
     return HttpResponse(body, content_type="application/javascript; charset=utf-8")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's, a PDF's tab). The
+    hashed name is looked up per request: at import time the manifest may not exist yet."""
+    return HttpResponsePermanentRedirect(static("icons/icon-192.png"))

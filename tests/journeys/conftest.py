@@ -106,7 +106,8 @@ def journey_stack(django_db_setup, outside):
     try:
         from celery import Celery
 
-        app = Celery(broker=f"{settings.CELERY_BROKER_URL.rpartition('/')[0]}/{_redis_db(full_env)}")
+        # Not the current app: tasks the other tests send must keep the suite app's result backend.
+        app = Celery(broker=f"{settings.CELERY_BROKER_URL.rpartition('/')[0]}/{_redis_db(full_env)}", set_as_current=False)
         _wait_until(lambda: bool(app.control.ping(timeout=0.5)), "the journeys' Celery worker", 60)
         for url in _serve(port, **env):
             yield url, full_env
