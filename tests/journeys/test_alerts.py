@@ -10,12 +10,20 @@ from email.policy import default as email_policy
 CROWD = "古河村十二户因排水沟堵塞聚集争吵"
 
 
-def wait_until(condition, seconds: float, what: str):
+def wait_until(condition, seconds: float, what: str, journey=None):
     deadline = time.monotonic() + seconds
     while not (found := condition()):
-        assert time.monotonic() < deadline, f"{what} did not happen within {seconds} s"
+        # What the deliveries say is the first thing to read when a message is late.
+        assert time.monotonic() < deadline, f"{what} did not happen within {seconds} s" + (
+            f"; deliveries: {deliveries(journey)}" if journey else "")
         time.sleep(0.25)
     return found
+
+
+def deliveries(journey) -> list[tuple]:
+    return journey.sql("SELECT d.channel, n.recipient_id, d.status, d.attempts, d.last_error, d.updated_at"
+                       " FROM notifications_delivery d JOIN notifications_notification n ON n.id = d.notification_id"
+                       " ORDER BY d.id")
 
 
 def wecom_texts(journey, needle: str) -> list[str]:
@@ -63,8 +71,8 @@ def test_a_crowd_dispute_alerts_the_town_leader_escalates_on_silence_and_stops_a
     journey.shot(worker, "worker-logged-crowd-dispute")
 
     # Within seconds, the town leader's 企业微信 group and mailbox have it, with the link to acknowledge.
-    [first] = wait_until(lambda: wecom_texts(journey, "致：屠园镇"), 20, "the 企业微信 message")
-    [mail] = wait_until(lambda: mails_to(journey, "leader@tuyuan.example"), 20, "the e-mail")
+    [first] = wait_until(lambda: wecom_texts(journey, "致：屠园镇"), 20, "the 企业微信 message", journey)
+    [mail] = wait_until(lambda: mails_to(journey, "leader@tuyuan.example"), 20, "the e-mail", journey)
     reached = time.monotonic() - logged
     assert "【紧急】" in first and "签收并查看" in first
     assert str(mail["Subject"]).strip().startswith("【紧急】")
