@@ -3,7 +3,8 @@
 (function () {
   "use strict";
   const element = document.getElementById("patrol-map");
-  const map = L.map(element, { attributionControl: false });
+  // A view first: circles compute their bounds through the map's projection, which needs one.
+  const map = L.map(element, { attributionControl: false }).setView([33.96, 118.3], 12);
   const text = (v) => { const s = document.createElement("span"); s.textContent = v == null ? "—" : String(v); return s.innerHTML; };
 
   fetch(element.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -26,8 +27,10 @@
       }).addTo(layers);
       const bounds = layers.getBounds();
       if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 18 });
-      else map.setView([33.96, 118.3], 12);
       element.dataset.loaded = "true";
     })
-    .catch(() => { element.textContent = "轨迹加载失败，请刷新重试。"; });
+    .catch((error) => {
+      element.textContent = "轨迹加载失败，请刷新重试。";
+      throw error;  // surface it (console, browser tests) instead of hiding it behind the message
+    });
 })();
