@@ -85,7 +85,7 @@ def service_requests(request, fmt):
     page = selectors.service_requests(user=user, query=query)
     response = render(page.documents, root="service_requests", fmt=fmt)
     if page.more:
-        kept = {name: value for name, value in request.GET.items() if name not in ("page", "page_size")}
+        kept = {name: value for name, value in request.GET.items() if name not in ("page", "page_size", "api_key")}
         following = urlencode({**kept, "page": query.page + 1, "page_size": query.page_size})
         response["Link"] = f'<{request.build_absolute_uri(request.path)}?{following}>; rel="next"'
     return response

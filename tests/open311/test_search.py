@@ -82,6 +82,8 @@ def test_pages_follow_each_other(georeport, key_for, four):
     first = georeport.get("requests.json", api_key=key, page_size="2")
     assert ids(first) == [four["h1"], four["r1"]]
     assert first.headers["Link"].endswith('page=2&page_size=2>; rel="next"')
+    # The key is a credential: a client that logs or forwards the link must not leak it.
+    assert "api_key" not in first.headers["Link"] and key not in first.headers["Link"]
     second = georeport.get("requests.json", api_key=key, page_size="2", page="2")
     assert ids(second) == [four["r3"]]
     assert "Link" not in second.headers
