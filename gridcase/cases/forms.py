@@ -51,8 +51,17 @@ class PartyForm(forms.Form):
         return data
 
 
+class BasePartyFormSet(forms.BaseFormSet):
+    # A dispute has two sides: every row after the first starts as 被申请人, not 申请人.
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index:
+            kwargs["initial"] = {"role": Party.Role.RESPONDENT}
+        return kwargs
+
+
 # Rows left without a name are skipped; the role select alone does not make a party.
-PartyFormSet = forms.formset_factory(PartyForm, extra=2, max_num=20, validate_max=True)
+PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=2, max_num=20, validate_max=True)
 
 
 class EditForm(VersionedForm):
