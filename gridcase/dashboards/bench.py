@@ -183,8 +183,11 @@ def _build(*, write, total: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE dashboards_measuremonth")
     write(f"  rollup rebuilt from the event log        {seconds:8.1f} s  ({rows:,} rows)")
-    _, seconds = timed(rollup.refresh_recent)
-    write(f"  rollup refresh of the last {rollup.REFRESH_MONTHS} months (beat) {seconds:8.1f} s")
+    with connection.cursor() as cursor:  # what a day of changes leaves: this month and the four before
+        cursor.execute("INSERT INTO dashboards_dirtymonth (month, changes) SELECT generate_series(date_trunc('month', now())"
+                       " - interval '4 months', date_trunc('month', now()), interval '1 month')::date, 1 ON CONFLICT DO NOTHING")
+    _, seconds = timed(rollup.refresh_dirty)
+    write(f"  rollup refresh of 5 dirty months (beat)  {seconds:8.1f} s")
 
 
 def _grid_params() -> dict:

@@ -54,6 +54,24 @@ class MeasureMonth(models.Model):
         return f"{self.month:%Y-%m} {self.village_code} {self.measure}: {self.num}/{self.den}"
 
 
+class DirtyMonth(models.Model):
+    """A month whose rollup rows no longer agree with the event log. Written by database triggers in
+    the transaction that changes the history (see migration 0005), so no path can skip it; the
+    pages compute a dirty month live, and `rollup.refresh_dirty` rebuilds it."""
+
+    month = models.DateField(primary_key=True)
+    # Bumped by each change: the upsert locks the row until the change commits, so a refresh
+    # that deletes it waits and then sees that change (an insert that did nothing would not).
+    changes = models.BigIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("待重算月份")
+        verbose_name_plural = _("待重算月份")
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"
+
+
 class RollupState(models.Model):
     """When the rollup was last rebuilt (one row), shown next to the figures that come from it."""
 

@@ -1,12 +1,12 @@
 """The monthly rollup of the case measures (`MeasureMonth`), so that a dashboard sums a few
 thousand small rows instead of joining a month of events to their cases on every request.
 
-Trade-off: figures read from it are as old as the last refresh (Celery beat, every
-`ROLLUP_REFRESH_SECONDS`; the page says when). A refresh recomputes the last `REFRESH_MONTHS` months
-because a month's figures can still change later (a recurrence counts up to 90 days after the
-settlement, an event can be recorded late); older months are final. Whatever it cannot answer —
-custom dates, a grid, filters by source or level — is computed live from the event log with the
-same SQL (`measures.cases.live`), which the tests compare with the rollup.
+Correct by construction: every change to a case's history marks the months it can change as dirty
+(`DirtyMonth`, written by triggers in the same transaction, whatever the month's age: late entries,
+demo history, imports). A period that touches a dirty month is computed live; `refresh_dirty`
+(Celery beat) rebuilds just those months. Whatever else the rollup cannot answer — custom dates, a
+grid, filters by source or level — is computed live from the event log with the same SQL
+(`measures.cases.live`), which the tests compare with the rollup.
 """
 
 import time
@@ -21,35 +21,78 @@ from gridcase.dashboards.models import RollupState
 from gridcase.dashboards.periods import Period, _add_months, local_midnight
 from gridcase.lib import clock
 
-REFRESH_MONTHS = 4
 ROLLUP_LOCK = 72_000_601
+EVER, NEVER = date(1900, 1, 1), date(9999, 1, 1)
 
 
-def refresh(*, since: date | None = None) -> int:
-    """Rebuild the months from `since` on (all months if None); returns the rows written."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK])  # one refresh at a time
-        params = {"tz": settings.TIME_ZONE, "start": local_midnight(since or date(1900, 1, 1)),
-                  "end": local_midnight(date(9999, 1, 1))}
-        cursor.execute("DELETE FROM dashboards_measuremonth WHERE month >= %s", [since or date(1900, 1, 1)])
-        written = 0
-        for key in SQL:
-            select = (f"(date_trunc('month', e.at AT TIME ZONE %(tz)s))::date AS month, c.village_code,"
-                      f" c.category_id, '{key}'")
-            cursor.execute(
-                "INSERT INTO dashboards_measuremonth (month, village_code, category_id, measure, num, den) "
-                + contributions_sql(key, select, "TRUE")
-                + " GROUP BY GROUPING SETS ((1, 2, 3), (1, 2))", params)
-            written += cursor.rowcount
-        cursor.execute("DELETE FROM dashboards_measuremonth WHERE num = 0 AND den = 0")
-        RollupState.objects.update_or_create(pk=1, defaults={"refreshed_at": clock.now(), "since": since or date(1900, 1, 1)})
-    transaction.on_commit(forget)
-    forget()
+def _rebuild(cursor, start: date, end: date) -> int:
+    """Recompute the rollup rows of the months in [start, end); returns the rows written."""
+    params = {"tz": settings.TIME_ZONE, "start": local_midnight(start), "end": local_midnight(end)}
+    cursor.execute("DELETE FROM dashboards_measuremonth WHERE month >= %s AND month < %s", [start, end])
+    written = 0
+    for key in SQL:
+        select = (f"(date_trunc('month', e.at AT TIME ZONE %(tz)s))::date AS month, c.village_code,"
+                  f" c.category_id, '{key}'")
+        cursor.execute(
+            "INSERT INTO dashboards_measuremonth (month, village_code, category_id, measure, num, den) "
+            + contributions_sql(key, select, "TRUE")
+            + " GROUP BY GROUPING SETS ((1, 2, 3), (1, 2))", params)
+        written += cursor.rowcount
+    cursor.execute("DELETE FROM dashboards_measuremonth WHERE num = 0 AND den = 0 AND month >= %s AND month < %s",
+                   [start, end])
     return written
 
 
-def refresh_recent() -> int:
-    return refresh(since=_add_months(clock.today().replace(day=1), -(REFRESH_MONTHS - 1)))
+def _refreshed(since: date) -> None:
+    RollupState.objects.update_or_create(pk=1, defaults={"refreshed_at": clock.now(), "since": since})
+    transaction.on_commit(forget)
+    forget()
+
+
+def refresh(*, since: date | None = None) -> int:
+    """Rebuild every month from `since` on (all months if None); returns the rows written."""
+    since = since or EVER
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK])  # one refresh at a time
+        cursor.execute("DELETE FROM dashboards_dirtymonth WHERE month >= %s", [since])
+        written = _rebuild(cursor, since, NEVER)
+        _refreshed(since)
+    return written
+
+
+def refresh_dirty() -> int:
+    """Rebuild the months marked dirty (none: nothing to do, and the cache generation stays)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK])
+        # Taking the marks waits for a change still holding one; the rebuild's statements then see it.
+        cursor.execute("DELETE FROM dashboards_dirtymonth RETURNING month")
+        months = sorted(month for (month,) in cursor.fetchall())
+        if not months:
+            return 0
+        written = 0
+        for start, end in _runs(months):
+            written += _rebuild(cursor, start, end)
+        _refreshed(months[0])
+    return written
+
+
+def _runs(months: list[date]) -> list[tuple[date, date]]:
+    """Consecutive months as [start, end) ranges: one rebuild per run, not per month."""
+    runs: list[tuple[date, date]] = []
+    for month in months:
+        if runs and runs[-1][1] == month:
+            runs[-1] = (runs[-1][0], _add_months(month, 1))
+        else:
+            runs.append((month, _add_months(month, 1)))
+    return runs
+
+
+def dirty_within(periods: list[Period]) -> bool:
+    """Whether a month of these periods is stale (read each time: it is what makes figures right)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM dashboards_dirtymonth WHERE month >= %s AND month < %s)",
+                       [min(p.start for p in periods), max(p.end for p in periods)])
+        return cursor.fetchone()[0]
 
 
 _memo: dict[str, tuple[float, object]] = {}
@@ -74,7 +117,7 @@ def forget() -> None:
 
 def can_answer(*, code: str, periods: list[Period], filters: Filters, child_length: int | None) -> bool:
     return (len(code) <= 12 and (child_length or 0) <= 12 and not filters.source and not filters.level
-            and all(p.aligned for p in periods) and last_refresh() is not None)
+            and all(p.aligned for p in periods) and last_refresh() is not None and not dirty_within(periods))
 
 
 CACHE_SECONDS = 600

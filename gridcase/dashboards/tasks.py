@@ -10,5 +10,5 @@ def run_export(export_id: int) -> None:
 
 @shared_task(soft_time_limit=600)
 def refresh_rollup() -> int:
-    """Recompute the recent months of the measure rollup (gridcase.schedules)."""
-    return rollup.refresh_recent()
+    """Rebuild the months of the measure rollup that changes marked dirty (gridcase.schedules)."""
+    return rollup.refresh_dirty()

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gridcase.accounts.models import User
@@ -19,6 +20,9 @@ logger = logging.getLogger("gridcase.notifications")
 
 # Longer than the longest wait between retries (tasks.deliver), so a delivery with a retry still due is left alone.
 STALE_AFTER = timedelta(minutes=15)
+# A first attempt comes within seconds of the commit; one still untried after this lost its task
+# (no retry can be waiting for it), so it is queued again without waiting for STALE_AFTER.
+NEVER_TRIED_AFTER = timedelta(seconds=30)
 REQUEUE_BATCH = 5000
 ERROR_MAX_CHARS = 2000
 
@@ -124,9 +128,10 @@ def delivery_send(*, delivery_id: int, max_attempts: int) -> Delivery | None:
 
 
 def deliveries_requeue_stale(*, older_than: timedelta = STALE_AFTER) -> int:
-    """Queue again the pending deliveries untouched for `older_than` (their task was lost: the broker
-    was down at commit, a worker died past its retries) and those whose quiet hours are over; mark
-    failed, for an admin to see, the ones a worker died while sending. Still at most once: see delivery_send."""
+    """Queue again the pending deliveries untouched for `older_than`, or never tried for
+    NEVER_TRIED_AFTER (their task was lost: the broker was down at commit, a worker died past its
+    retries) and those whose quiet hours are over; mark failed, for an admin to see, the ones a
+    worker died while sending. Still at most once: see delivery_send."""
     now = clock.now()
     with transaction.atomic():
         Delivery.objects.filter(status=Delivery.Status.SENDING, updated_at__lt=now - older_than).update(
@@ -134,7 +139,9 @@ def deliveries_requeue_stale(*, older_than: timedelta = STALE_AFTER) -> int:
             last_error="发送中断：工作进程在发送时退出，结果未知；为免重复，不再自动重发")
         ids = list(
             Delivery.objects.select_for_update(skip_locked=True)
-            .filter(status=Delivery.Status.PENDING, updated_at__lt=now - older_than)
+            .filter(Q(updated_at__lt=now - older_than)
+                    | Q(attempts=0, updated_at__lt=now - min(older_than, NEVER_TRIED_AFTER)),
+                    status=Delivery.Status.PENDING)
             .exclude(not_before__gt=now)
             .order_by("updated_at")
             .values_list("pk", flat=True)[:REQUEUE_BATCH]

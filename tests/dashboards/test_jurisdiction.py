@@ -99,7 +99,7 @@ def test_hot_spots_find_repeated_disputes_at_one_place(make_case, login):
     assert date.fromisoformat(spots[0]["first"][:10]) == date(2026, 10, 3)
 
 
-def test_the_choropleth_is_cached_until_the_rollup_is_refreshed(october, make_case, login):
+def test_the_choropleth_is_cached_and_a_change_shows_at_once(october, make_case, login):
     from gridcase.dashboards import rollup
 
     rollup.refresh()
@@ -112,7 +112,7 @@ def test_the_choropleth_is_cached_until_the_rollup_is_refreshed(october, make_ca
 
     assert guhe() == 6
     scenario.register(make_case, scenario.at(10, 25), title="又一件")
-    assert guhe() == 6  # the rollup has not seen it: neither has the cached answer
-    rollup.refresh()
-    assert guhe() == 7
+    assert guhe() == 7  # the change dirtied October: computed live, not the cached answer
+    rollup.refresh_dirty()
+    assert guhe() == 7  # from the rebuilt rollup
     assert client.get("/api/dashboards/choropleth/", {**params, "code": GENGCHE}).status_code == 404  # checked first

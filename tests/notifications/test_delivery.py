@@ -191,3 +191,18 @@ def test_a_delivery_whose_task_was_lost_is_queued_again_once(users, channels, qu
     assert queued == [lost.pk]
     lost.refresh_from_db()
     assert lost.updated_at > long_ago and lost.status == PENDING and fresh.pk not in queued
+
+
+@pytest.mark.django_db
+def test_a_delivery_never_tried_is_queued_again_after_half_a_minute(users, channels, queued, django_capture_on_commit_callbacks):
+    channels("RecordingChannel")
+    with django_capture_on_commit_callbacks(execute=True):
+        [made] = notify(recipients=[users["leader"]], kind="case.escalated", title="纠纷")
+    untried = made.deliveries.get()
+    queued.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliveries_requeue_stale() == 0  # its first task may still be on its way
+    Delivery.objects.filter(pk=untried.pk).update(updated_at=timezone.now() - timedelta(seconds=31))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliveries_requeue_stale() == 1
+    assert queued == [untried.pk]

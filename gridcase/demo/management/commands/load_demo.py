@@ -7,6 +7,7 @@ from gridcase.accounts.demo import DEMO_PASSWORD, create_demo_users
 from gridcase.cases import demo as case_demo
 from gridcase.cases.models import Case
 from gridcase.cases.tasks import build_demo_month
+from gridcase.dashboards import rollup
 from gridcase.deliberation import demo as deliberation_demo
 from gridcase.hazards import demo as hazard_demo
 from gridcase.hazards.models import Hazard
@@ -71,11 +72,12 @@ class Command(BaseCommand):
             for month in range(months):
                 count = case_demo.build_month(month=month, months=months, per_village_month=per_village_month, today=today)
                 self.stdout.write(f"  演示案件：第 {month + 1}/{months} 个月，{count} 件")
+            self.stdout.write(f"  指标月汇总：{rollup.refresh_dirty():,} 行")
             return
         for month in range(months):
             build_demo_month.delay(month, months, per_village_month, today.isoformat())
         self.stdout.write(f"已交给 Celery worker 在后台生成 {months} 个月的演示案件（每村每月约 {per_village_month:g} 件），"
-                          "进度见 var/log/bulk.log。")
+                          "进度见 var/log/bulk.log；看板在汇总重算前直接按事件计算。")
 
     def load_hazards(self, how: str):
         if how == "none" or Hazard.objects.exists():
