@@ -26,6 +26,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.conf import settings
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import ROOT, WORKER_ARGS, _free_port, _serve, _stop, _wait_until, spawn_celery
 
@@ -200,7 +201,13 @@ class Journey:
         self.step += 1
         path = SHOTS / self.name / f"{self.step:02d}-{step}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(path), full_page=full_page)
+        try:
+            page.screenshot(path=str(path), full_page=full_page)
+        except PlaywrightTimeout:
+            # Seen once in CI on a loaded machine: Chromium produced no frame for a page of a context
+            # behind the others. Bringing it to the front makes it paint; a second timeout fails.
+            page.bring_to_front()
+            page.screenshot(path=str(path), full_page=full_page, timeout=60_000)
         return path
 
     def sql(self, query: str, *params) -> list[tuple]:
