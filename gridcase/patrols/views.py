@@ -168,14 +168,16 @@ def dispatch(request):
                 "who": sent.worker, "km": sent.distance_m / 1000, "min": sent.target_s // 60})
             return redirect("patrols:dispatch-detail", dispatch_id=sent.pk)
     where = request.POST or request.GET
-    try:
-        point = point_from_lonlat(where.get("lon"), where.get("lat")) if where.get("lon") else None
-    except LocationError:
-        point = None
+    point, where_error = None, None
+    if "lon" in where:  # the form was sent: a place must have been picked
+        try:
+            point = point_from_lonlat(where.get("lon"), where.get("lat"))
+        except LocationError:
+            where_error = _("请先在地图上点选事发位置")
     candidates = services.available_workers(actor=request.user, location=point) if point else None
     recent = selectors.dispatches_visible_to(user=request.user)[:30]
     return render(request, "patrols/dispatch.html", {
-        "form": form, "candidates": candidates, "recent": recent,
+        "form": form, "candidates": candidates, "recent": recent, "where_error": where_error,
         "definition": selectors.definitions()["response"],
     })
 
