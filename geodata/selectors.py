@@ -9,6 +9,7 @@ from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import connection
 from django.db.models.functions import Length
 
+from geodata.codes import CODE_LENGTH
 from geodata.models import Area, Level
 from gridcase.accounts.jurisdiction import covers_code
 
@@ -107,3 +108,12 @@ def jurisdiction_extent(*, codes: Sequence[str]) -> tuple[float, float, float, f
 def area_names(*, codes) -> dict[str, str]:
     """{code: name} for these area codes, without their polygons."""
     return dict(Area.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def area_choices(*, code: str, down_to: str = Level.VILLAGE) -> list[tuple[str, str]]:
+    """(code, name) for the area `code` and those under it down to the level `down_to`, in code order
+    and indented by depth: a select to pick an area from rather than a code to type."""
+    deepest = CODE_LENGTH[down_to]
+    rows = (Area.objects.under(code).annotate(length=Length("code")).filter(length__lte=deepest)
+            .order_by("code").values_list("code", "name"))
+    return [(c, "\u3000" * ((len(c) - len(code)) // 3) + name) for c, name in rows]

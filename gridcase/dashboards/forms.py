@@ -33,9 +33,13 @@ class DashboardFilterForm(forms.Form):
 
 class ExportForm(forms.Form):
     kind = forms.ChoiceField(label=_("台账"), choices=Export.Kind.choices)
-    area = forms.CharField(label=_("区域代码"), max_length=15)
+    area = forms.ChoiceField(label=_("区域"))
     start = forms.DateField(label=_("登记日期自"), widget=DATE)
     end = forms.DateField(label=_("登记日期至"), widget=DATE)
+
+    def __init__(self, *args, areas: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = areas
 
     def clean(self):
         data = super().clean()

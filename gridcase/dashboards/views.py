@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from geodata.models import Level
+from geodata.selectors import area_choices, area_names
 from gridcase.accounts.jurisdiction import get_or_404
 from gridcase.dashboards import forms, periods, report, rollup, selectors, services, targets
 from gridcase.dashboards.measures.registry import MEASURES
@@ -122,17 +123,22 @@ def area_targets(area):
 @require_http_methods(["GET", "POST"])
 def export_list(request):
     home = selectors.home_area(request.user)
-    form = forms.ExportForm(request.POST or None, initial={"area": home.code, "kind": Export.Kind.MEDIATION_LEDGER})
+    form = forms.ExportForm(request.POST or None, areas=area_choices(code=home.code),
+                            initial={"area": home.code, "kind": Export.Kind.MEDIATION_LEDGER,
+                                     "start": clock.today().replace(month=1, day=1), "end": clock.today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            export = services.export_request(actor=request.user, kind=data["kind"], code=data["area"].strip(),
+            export = services.export_request(actor=request.user, kind=data["kind"], code=data["area"],
                                              start=data["start"], end=data["end"])
         except services.ExportError as exc:
             form.add_error(None, str(exc))
         else:
             return redirect(f"{reverse('dashboards:exports')}#export-{export.pk}")
-    exports = Export.objects.filter(user=request.user)[:20]
+    exports = list(Export.objects.filter(user=request.user)[:20])
+    names = area_names(codes={e.area_code for e in exports})
+    for export in exports:
+        export.area_name = names.get(export.area_code, export.area_code)
     return render(request, "dashboards/exports.html", {"form": form, "exports": exports})
 
 

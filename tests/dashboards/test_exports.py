@@ -91,7 +91,8 @@ def test_exports_stay_in_the_jurisdiction(users, login):
     assert login("leader").get(f"/dashboard/exports/{export.pk}/").json()["status"] == "queued"
     response = login("leader").post("/dashboard/exports/", {"kind": "mediation_ledger", "area": GENGCHE,
                                                             "start": "2026-10-01", "end": "2026-10-31"})
-    assert "不在您的辖区内" in response.content.decode()
+    assert "不在可用的选项中" in response.content.decode()  # another town is not among the areas offered
+    assert not Export.objects.filter(area_code=GENGCHE).exists()
 
 
 @pytest.mark.django_db
