@@ -12,15 +12,20 @@ class MapRequestError(ValueError):
 
 
 class SimplifyPreserveTopology(GeoFunc):
-    """ST_SimplifyPreserveTopology(geom, tolerance), kept multi: GEOS may hand back a single
-    Polygon for a one-part MultiPolygon, which would not match the field's type."""
+    """ST_SimplifyPreserveTopology(geom, tolerance), of the same kind as its column: GEOS may hand
+    back a single Polygon for a one-part MultiPolygon, so a multi column is kept multi — and only a
+    multi one (a line made multi no longer fits a line column)."""
 
     function = "ST_SimplifyPreserveTopology"
-    template = "ST_Multi(%(function)s(%(expressions)s))"
     arity = 2
 
     def _resolve_output_field(self):
         return self.geo_field  # the same kind of geometry as its input
+
+    def as_sql(self, compiler, connection, **extra):
+        if self.geo_field.geom_type.startswith("MULTI"):
+            extra["template"] = "ST_Multi(%(function)s(%(expressions)s))"
+        return super().as_sql(compiler, connection, **extra)
 
 
 def parse_bbox(value: str | None) -> Polygon | None:

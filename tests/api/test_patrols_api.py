@@ -130,3 +130,14 @@ def test_an_idempotency_key_replays_the_upload_answer(api, patrol):
     again = worker.post(f"/api/v1/patrols/{patrol.pk}/track/", body, HTTP_IDEMPOTENCY_KEY="batch-1")
     assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
     assert again.json()["stored"] == 3
+
+
+def test_every_zoom_simplifies_a_track_without_a_server_error(api, patrol):
+    # Found by an outside probe: once a patrol had a track, every ?zoom= answered 500 (the simplified
+    # line came back multi, which a line column cannot hold).
+    api("worker").post(f"/api/v1/patrols/{patrol.pk}/track/", {"points": walk(start_of(patrol.grid), clock.now(), n=8)})
+    cadre = api("cadre")
+    for zoom in range(21):
+        response = cadre.get(f"/api/v1/patrols/?zoom={zoom}")
+        assert response.status_code == 200, (zoom, response.content[:200])
+        assert response.json()["features"][0]["geometry"]["type"] == "LineString"
