@@ -135,6 +135,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "gridcase.accounts.views.locked_out"
+# One account guessed from many addresses: locked for everyone after this many failures in the cool-off.
+ACCOUNT_FAILURE_LIMIT = envint("ACCOUNT_FAILURE_LIMIT", 20)
 AXES_DISABLE_ACCESS_LOG = True  # logins are in gridcase's own audit log (accounts.AuditEntry)
 # The optional second factor (TOTP) for leaders and admins: wrong codes lock it for a while too.
 OTP_FAILURE_LIMIT = envint("OTP_FAILURE_LIMIT", 10)
@@ -189,6 +192,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 HEALTHZ_CELERY_TIMEOUT = envint("HEALTHZ_CELERY_TIMEOUT", 5)
+HEALTHZ_TOKEN = env("HEALTHZ_TOKEN", "")  # a monitor sending it as X-Health-Token sees the details
 # Cases the escalation sweep handles per transaction.
 ESCALATION_SWEEP_BATCH = envint("ESCALATION_SWEEP_BATCH", 500)
 
@@ -219,6 +223,8 @@ REST_FRAMEWORK = {
                                        "rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "gridcase.api.permissions.TokenScopes"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["gridcase.api.parsers.BoundedJSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "gridcase.api.problems.exception_handler",
 }

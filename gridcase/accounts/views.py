@@ -1,5 +1,6 @@
 """Login with an optional second factor, and the page where leaders and admins turn it on or off."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -10,14 +11,35 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from gridcase.accounts import otp
-from gridcase.accounts.models import TOTPDevice, User
+from gridcase.accounts.models import AuditEntry, TOTPDevice, User
+from gridcase.lib import clock
 
 PENDING = "otp_pending"
 MAX_TRIES_PER_LOGIN = 5
 
 
+def locked_out(request, credentials=None, *args, **kwargs):
+    """The 429 of a lock-out (axes' and the account-wide one), saying when to try again."""
+    response = render(request, "registration/locked_out.html",
+                      {"cooloff_timedelta": settings.AXES_COOLOFF_TIME}, status=429)
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response
+
+
+def account_under_attack(username: str) -> bool:
+    """Axes locks a name at one address; guessing one account from many addresses meets this ceiling."""
+    since = clock.now() - settings.AXES_COOLOFF_TIME
+    failures = AuditEntry.objects.filter(kind=AuditEntry.Kind.LOGIN_FAILED, username=username, at__gte=since)
+    return failures.count() >= settings.ACCOUNT_FAILURE_LIMIT
+
+
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if account_under_attack(request.POST.get("username", "")):
+            return locked_out(request)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         user = form.get_user()

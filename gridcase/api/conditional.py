@@ -36,15 +36,18 @@ def expected_version(request, current: int) -> int:
     header = request.headers.get("If-Match", "").strip()
     if not header:
         raise Problem(428, "precondition-required", _("修改前请在 If-Match 头中给出所读到的版本（即 ETag）"))
+    if header == "*":  # RFC 9110: any current version — the client knowingly overwrites
+        return current
     try:
-        # A tag may carry more after the version ("7.120": a patrol's version and its track's length).
-        seen = int(header.removeprefix("W/").strip('"').split(".")[0])
+        # A tag may carry more after the version ("7.120": a patrol's version and its track's length);
+        # a list of tags matches if any of them does.
+        seen = [int(tag.strip().removeprefix("W/").strip('"').split(".")[0]) for tag in header.split(",")]
     except ValueError:
         raise Problem(428, "precondition-required", _("If-Match 应为读取时得到的 ETag，例如 \"3\"")) from None
-    if seen != current:
+    if current not in seen:
         raise Problem(412, "stale-version", _("读取后该记录已被他人修改（当前版本 %(current)s），请重新读取后再提交")
                       % {"current": current}, current_version=current)
-    return seen
+    return current
 
 
 class ConditionalList:

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from gridcase.api.models import IdempotencyRecord
+from gridcase.api.parsers import canonical
 from gridcase.api.problems import problem_http_response
 from gridcase.lib import clock
 
@@ -31,7 +32,9 @@ def _owner(request) -> str:
 
 def _fingerprint(request) -> str:
     digest = hashlib.sha256(f"{request.method} {request.get_full_path()}\n".encode())
-    digest.update(request.body)
+    # The same JSON with other spacing or key order is the same request (a retry re-serialises it).
+    json_body = request.content_type == "application/json"
+    digest.update(canonical(request.body) if json_body else request.body)
     return digest.hexdigest()
 
 

@@ -2,7 +2,8 @@
 that clients may branch on, a title, and a `detail` in the request's language (Chinese unless
 the client asks for English with Accept-Language)."""
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DataError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,9 @@ def exception_handler(exc, context):
         # A value the database cannot take (a NUL character, a time-zone offset or a number out of
         # range): the request's fault, said as such rather than a 500.
         return problem_response(400, "malformed-request", _("请求中有超出范围或无法处理的值"), instance)
+    elif isinstance(exc, RequestDataTooBig):
+        return problem_response(400, "malformed-request", _("请求内容过大（上限 %(n)d 字节）") % {
+            "n": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}, instance)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, Problem):

@@ -52,9 +52,11 @@ def check_beat() -> dict:
     return {"ok": True, "last_heartbeat_seconds_ago": round(time.time() - float(last))}
 
 
-def health() -> tuple[bool, dict]:
+def health(*, details: bool = True) -> tuple[bool, dict]:
     checks = {"database": check_database(), "redis": check_redis()}
     checks["celery"] = check_celery() if checks["redis"]["ok"] else {"ok": False, "error": "redis is down"}
     checks["beat"] = check_beat() if checks["redis"]["ok"] else {"ok": False, "error": "redis is down"}
     healthy = all(checks[name]["ok"] for name in ("database", "redis", "celery"))
+    if not details:  # versions and errors help an attacker; a load balancer needs only the verdicts
+        checks = {name: {"ok": check["ok"]} for name, check in checks.items()}
     return healthy, {"status": "ok" if healthy else "unhealthy", **checks}

@@ -90,7 +90,17 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", self.policy)
         # A grid worker's page uses the location and the camera; nothing else, and no other site.
         response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(self), microphone=()")
+        if "Cache-Control" not in response.headers and _personal(request):
+            # Village offices share computers and proxies: what a signed-in person saw is never kept.
+            response.headers["Cache-Control"] = "private, no-store"
         return response
+
+
+def _personal(request) -> bool:
+    """A response for someone signed in (session, token or Open311 key) carries their data."""
+    user = getattr(request, "user", None)  # unset for static files answered before authentication
+    return bool((user is not None and user.is_authenticated) or request.headers.get("Authorization")
+                or "api_key" in request.GET)
 
 
 class DatabaseUnavailableMiddleware:

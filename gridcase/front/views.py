@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.template import engines
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import cache_control, never_cache
 
 from geodata.selectors import jurisdiction_extent
@@ -49,7 +50,10 @@ def home(request):
 
 @never_cache
 def healthz(request):
-    healthy, report = health()
+    """Public: whether each part is up. Staff, or a monitor with HEALTHZ_TOKEN, also see versions and errors."""
+    token = settings.HEALTHZ_TOKEN
+    monitor = bool(token) and constant_time_compare(request.headers.get("X-Health-Token", ""), token)
+    healthy, report = health(details=monitor or request.user.is_staff)
     return JsonResponse(report, status=200 if healthy else 503, json_dumps_params={"ensure_ascii": False})
 
 

@@ -24,7 +24,7 @@ def test_five_wrong_passwords_lock_that_account_from_that_address(client, users)
         assert post_login(client, "mediator", "wrong-password").status_code == 200
     locked = post_login(client, "mediator", "wrong-password")
     assert locked.status_code == 429 and "已暂时锁定" in locked.content.decode()
-    assert "15 分钟" in locked.content.decode()
+    assert "15 分钟" in locked.content.decode() and locked["Retry-After"] == "900"
 
     # Even the right password is refused now, from this address…
     assert post_login(client, "mediator", DEMO_PASSWORD).status_code == 429
@@ -35,6 +35,15 @@ def test_five_wrong_passwords_lock_that_account_from_that_address(client, users)
     kinds = list(AuditEntry.objects.filter(username="mediator").values_list("kind", flat=True))
     assert kinds.count(AuditEntry.Kind.LOGIN_FAILED) >= 5 and AuditEntry.Kind.LOCKED_OUT in kinds
     assert AuditEntry.Kind.LOGIN in kinds
+
+
+def test_one_account_guessed_from_many_addresses_is_locked_for_all_of_them(client, users, settings):
+    settings.ACCOUNT_FAILURE_LIMIT = 6
+    for n in range(6):  # below axes' five per address, from three addresses
+        assert post_login(client, "mediator", "wrong", REMOTE_ADDR=f"10.9.0.{n // 2}").status_code == 200
+    refused = post_login(client, "mediator", DEMO_PASSWORD, REMOTE_ADDR="10.9.9.9")
+    assert refused.status_code == 429 and refused["Retry-After"] == "900"
+    assert post_login(client, "leader", DEMO_PASSWORD, REMOTE_ADDR="10.9.9.9").status_code == 302
 
 
 def test_the_audit_log_cannot_be_edited_or_deleted(users):

@@ -132,3 +132,12 @@ def test_tokens_are_stored_as_hashes(token_for):
 def test_problems_speak_english_when_asked(api):
     response = api("cadre").get("/api/v1/cases/999999/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404 and response.json()["title"] == "Resource not found"
+
+
+def test_if_match_star_writes_over_any_version_and_a_list_matches_any_of_its_tags(api, make_case):
+    case = make_case()
+    cadre = api("cadre")
+    assert cadre.patch(f"/api/v1/cases/{case.pk}/", {"title": "院墙滴水（一）"}, HTTP_IF_MATCH="*").status_code == 200
+    listed = cadre.patch(f"/api/v1/cases/{case.pk}/", {"title": "院墙滴水（二）"}, HTTP_IF_MATCH='"1", "2"')
+    assert listed.status_code == 200 and listed["ETag"] == '"3"'
+    assert cadre.patch(f"/api/v1/cases/{case.pk}/", {"title": "x"}, HTTP_IF_MATCH='"1", "2"').status_code == 412

@@ -10,8 +10,9 @@ from gridcase.lib.tasks import enqueue_on_commit
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_database_postgis_redis_and_a_celery_round_trip(client, celery_worker):
-    response = client.get("/healthz")
+def test_healthz_reports_database_postgis_redis_and_a_celery_round_trip(client, celery_worker, settings):
+    settings.HEALTHZ_TOKEN = "monitor-secret"
+    response = client.get("/healthz", HTTP_X_HEALTH_TOKEN="monitor-secret")
 
     body = response.json()
     assert response.status_code == 200 and body["status"] == "ok", body
@@ -22,8 +23,9 @@ def test_healthz_reports_database_postgis_redis_and_a_celery_round_trip(client, 
 
 def test_healthz_is_503_and_says_why_when_redis_is_unreachable(client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    settings.HEALTHZ_TOKEN = "monitor-secret"
 
-    response = client.get("/healthz")
+    response = client.get("/healthz", HTTP_X_HEALTH_TOKEN="monitor-secret")
 
     body = response.json()
     assert response.status_code == 503 and body["status"] == "unhealthy"
@@ -46,3 +48,15 @@ def test_a_task_enqueued_on_commit_is_sent_only_after_commit_and_the_worker_runs
     while store.get(BEAT_KEY) is None and time.monotonic() < deadline:
         time.sleep(0.1)
     assert store.get(BEAT_KEY) is not None
+
+
+def test_anyone_sees_whether_it_is_up_but_only_staff_or_the_monitor_see_versions(client, celery_worker, settings, users):
+    settings.HEALTHZ_TOKEN = "monitor-secret"
+    public = client.get("/healthz").json()
+    assert public["status"] == "ok" and public["database"] == {"ok": True} and public["redis"] == {"ok": True}
+    assert "round_trip_ms" not in public["celery"]
+    assert "postgis" not in client.get("/healthz", HTTP_X_HEALTH_TOKEN="guess").json()["database"]
+    users["admin"].is_staff = True
+    users["admin"].save()
+    client.force_login(users["admin"])
+    assert client.get("/healthz").json()["database"]["postgresql"]

@@ -33,3 +33,12 @@ def test_no_template_runs_inline_script():
         offenders += [f"{template.relative_to(ROOT)}: {m.group(0)[:60]}" for m in INLINE_HANDLER.finditer(text)]
         offenders += [f"{template.relative_to(ROOT)}: {m.group(0)[:60]}" for m in INLINE_SCRIPT.finditer(text)]
     assert offenders == []
+
+
+def test_what_a_signed_in_person_sees_is_never_stored_by_a_browser_or_proxy(client, users):
+    assert "Cache-Control" not in client.get("/favicon.ico").headers  # nobody's data: left to the defaults
+    client.force_login(users["worker"])
+    assert client.get("/").headers["Cache-Control"] == "private, no-store"
+    assert client.get("/api/v1/cases/").headers["Cache-Control"] == "private, no-store"
+    client.logout()
+    assert client.get("/open311/v2/services.json", {"api_key": "x"}).headers["Cache-Control"] == "private, no-store"
