@@ -4,6 +4,7 @@ stored name is new, and images are decoded and encoded again, which drops what r
 EXIF with the phone's GPS position and serial number, trailing data, polyglot payloads."""
 
 import io
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -88,4 +89,18 @@ def accept(upload, *, allowed: set[str], max_bytes: int) -> Accepted:
         data = _reencode(data, content_type)
     name = f"{uuid.uuid4().hex}{EXTENSIONS[content_type]}"  # never a client's name on disk
     return Accepted(file=ContentFile(data, name=name), content_type=content_type,
-                    original_name=(upload.name or "")[:200], size=len(data))
+                    original_name=download_name(upload.name or "", content_type), size=len(data))
+
+
+def download_name(name: str, content_type: str) -> str:
+    """The client's name as a download may carry it: no path or control characters, and ending in
+    the extension of what the file really is ("doc.pdf.html" holding a PDF is "doc.pdf")."""
+    base = _UNSAFE.sub("", name.replace("\\", "/").rsplit("/", 1)[-1]).strip().rstrip(". ")
+    extension = EXTENSIONS[content_type]
+    stem = (base.rsplit(".", 1)[0] if "." in base else base) or "file"
+    if stem.lower().endswith(extension):
+        stem = stem[:-len(extension)]
+    return stem[:200 - len(extension)] + extension
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\"<>:|?*]")

@@ -11,6 +11,8 @@
   let layer = null;
   let mode = "heat";
   let pending = null;
+  // Area names are admin-supplied; a tooltip's string is HTML.
+  const text = (v) => { const s = document.createElement("span"); s.textContent = v == null ? "—" : String(v); return s.innerHTML; };
 
   function heatColour(share) {
     const stops = [[255, 237, 160], [254, 178, 76], [240, 59, 32], [128, 0, 38]];
@@ -81,7 +83,7 @@
       onEachFeature: (f, l) => {
         const v = f.properties.value;
         const shown = v == null ? "—" : measure === "success" ? `${v}%` : `${v}`;
-        l.bindTooltip(`${f.properties.name}：${shown}（${f.properties.num}/${f.properties.den || f.properties.households || 0}）`);
+        l.bindTooltip(`${text(f.properties.name)}：${shown}（${f.properties.num}/${f.properties.den || f.properties.households || 0}）`);
       },
     }));
     status.textContent = measure === "success" ? "调解成功率（颜色越深越低）" : "每千户登记纠纷数（颜色越深越多）";

@@ -67,7 +67,7 @@
       coordsToLatLng: toLatLng,
       style: styles[level],
       onEachFeature(feature, layer) {
-        layer.bindTooltip(feature.properties.name, {
+        layer.bindTooltip(text(feature.properties.name), {  // names are admin-supplied: escaped
           permanent: true, direction: "center", className: `area-label label-${level}`,
         });
         if (level === "grid") layer.bindPopup(gridPopup(feature));

@@ -5,11 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from gridcase.cases import services
+from gridcase.lib.uploads import download_name
 from tests.images import PNG, picture
 
 pytestmark = pytest.mark.django_db
-
-
 
 
 @pytest.fixture(autouse=True)
@@ -76,3 +75,20 @@ def test_a_broken_image_with_a_valid_header_is_refused(make_case, users):
     with pytest.raises(services.CaseError, match="损坏"):
         services.case_attach(case=make_case(), actor=users["worker"],
                              upload=SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64))
+
+
+
+def test_a_download_is_named_for_what_the_file_is_not_what_it_was_called(make_case, users, login):
+    case = make_case()
+    attachment = services.case_attach(case=case, actor=users["worker"],
+                                      upload=SimpleUploadedFile("doc.pdf.html", b"%PDF-1.4\n%%EOF\n"))
+    assert attachment.original_name == "doc.pdf"
+    response = login("cadre").get(f"/cases/{case.pk}/attachments/{attachment.pk}/")
+    assert response.status_code == 200 and "doc.pdf" in response["Content-Disposition"]
+    assert ".html" not in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize(("sent", "kept"), [("现场.html", "现场.png"), ("C:\\照片\\a<b>.PNG", "ab.png"),
+                                            ("", "file.png"), (".png", "file.png"), ("x" * 300 + ".png", "x" * 196 + ".png")])
+def test_a_download_name_has_no_path_no_markup_and_the_real_extension(sent, kept):
+    assert download_name(sent, "image/png") == kept
