@@ -30,7 +30,9 @@ MEASURE = inline_serializer("MeasureValue", many=True, fields={
     "definition": serializers.CharField(), "unit": serializers.CharField(),
     "direction": serializers.CharField(help_text="higher / lower 为好，空为不评价"),
     "value": serializers.FloatField(allow_null=True, help_text="比率为百分数（无分母时为空），计数为件数"),
-    "numerator": serializers.IntegerField(), "denominator": serializers.IntegerField(),
+    # Counts are whole, but a duration's sum is minutes with a fraction: a number, not an integer.
+    "numerator": serializers.FloatField(help_text="分子：件数，或时长类指标的分钟数"),
+    "denominator": serializers.FloatField(help_text="分母：件数（无分母的计数为 0）"),
     "target": serializers.FloatField(allow_null=True), "rag": serializers.CharField(help_text="green / amber / red 或空")})
 MEASURES = inline_serializer("Measures", fields={
     "area": inline_serializer("MeasureArea", fields={"code": serializers.CharField(), "name": serializers.CharField(),

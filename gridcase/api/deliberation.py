@@ -32,8 +32,8 @@ class TopicSerializer(serializers.ModelSerializer):
 
 class TopicDetailSerializer(TopicSerializer):
     responsible = serializers.CharField(source="responsible_name", read_only=True)
-    decision = serializers.CharField(source="decision.decision", default=None, read_only=True)
-    meeting = serializers.IntegerField(source="decision.meeting_id", default=None, read_only=True)
+    decision = serializers.CharField(source="decision.decision", default=None, allow_null=True, read_only=True)
+    meeting = serializers.IntegerField(source="decision.meeting_id", default=None, allow_null=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(TopicSerializer.Meta):
@@ -45,7 +45,7 @@ class TopicDetailSerializer(TopicSerializer):
 
 
 class TopicEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True, read_only=True)
     label = serializers.CharField(read_only=True)
 
     class Meta:
@@ -56,8 +56,8 @@ class TopicEventSerializer(serializers.ModelSerializer):
 class MeetingSerializer(serializers.ModelSerializer):
     village = serializers.CharField(source="village_code", read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)
-    lon = serializers.FloatField(source="location.x", default=None, read_only=True)
-    lat = serializers.FloatField(source="location.y", default=None, read_only=True)
+    lon = serializers.FloatField(source="location.x", default=None, allow_null=True, read_only=True)
+    lat = serializers.FloatField(source="location.y", default=None, allow_null=True, read_only=True)
     topics = serializers.IntegerField(read_only=True, help_text="议程上的议题数")
 
     class Meta:

@@ -67,7 +67,7 @@ class HazardDetailSerializer(HazardFeatureSerializer):
 
 
 class HazardEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True, read_only=True)
     label = serializers.CharField(read_only=True)
 
     class Meta:

@@ -30,7 +30,7 @@ class RequestFeatureSerializer(GeoFeatureModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True)
     village = serializers.CharField(source="village_code", read_only=True)
     grid = serializers.SerializerMethodField()
-    office = serializers.CharField(source="office.name", default=None, read_only=True)
+    office = serializers.CharField(source="office.name", default=None, allow_null=True, read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     channel_label = serializers.CharField(source="get_channel_display", read_only=True)
@@ -54,8 +54,8 @@ class RequestFeatureSerializer(GeoFeatureModelSerializer):
 
 
 class RequestDetailSerializer(RequestFeatureSerializer):
-    case = serializers.CharField(source="case.number", default=None, read_only=True)
-    merged_into = serializers.IntegerField(source="merged_into_id", read_only=True)
+    case = serializers.CharField(source="case.number", default=None, allow_null=True, read_only=True)
+    merged_into = serializers.IntegerField(source="merged_into_id", allow_null=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(RequestFeatureSerializer.Meta):
@@ -67,7 +67,7 @@ class RequestDetailSerializer(RequestFeatureSerializer):
 
 
 class RequestEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True, read_only=True)
     label = serializers.SerializerMethodField()
 
     class Meta:

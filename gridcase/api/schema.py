@@ -1,5 +1,6 @@
 """How the schema describes gridcase's own authentication."""
 
+from drf_spectacular.contrib.rest_framework_gis import GeoFeatureModelSerializerExtension
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
@@ -9,6 +10,20 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "http", "scheme": "bearer", "description": "接口令牌（gc_ 开头），在管理后台为用户签发，含权限范围与到期时间"}
+
+
+class NullableGeometryFeature(GeoFeatureModelSerializerExtension):
+    """drf-spectacular's GeoJSON feature, with `geometry` nullable where ours can be null (a request
+    without a place, a patrol before its first fix): its field allows null, or its column does."""
+
+    priority = 1  # over the stock extension
+
+    def map_geo_feature_model_serializer(self, serializer, base_schema):
+        schema = super().map_geo_feature_model_serializer(serializer, base_schema)
+        name = serializer.Meta.geo_field
+        if serializer.fields[name].allow_null or serializer.Meta.model._meta.get_field(name).null:
+            schema["properties"]["geometry"]["nullable"] = True
+        return schema
 
 
 PROBLEM_SCHEMA = {

@@ -85,7 +85,7 @@ class CaseUpdateSerializer(serializers.Serializer):
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True, read_only=True)
     label = serializers.CharField(read_only=True)
 
     class Meta:
@@ -101,7 +101,7 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class SessionSerializer(serializers.ModelSerializer):
-    recorded_by = serializers.CharField(source="recorded_by.username", default=None, read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.username", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = MediationSession
@@ -119,7 +119,7 @@ class AgreementSerializer(serializers.ModelSerializer):
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
-    recorded_by = serializers.CharField(source="recorded_by.username", default=None, read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.username", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = FollowUp
