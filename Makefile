@@ -1,4 +1,4 @@
-.PHONY: demo test setup bench loadtest lint audit lock vendor
+.PHONY: demo test setup bench contract loadtest lint audit lock vendor
 
 demo: ## set everything up, load the demo county, run web + worker + beat
 	scripts/setup.sh
@@ -17,6 +17,10 @@ bench: ## benchmarks: large synthetic data, prints figures (not part of the suit
 	scripts/setup.sh
 	GRIDCASE_PROFILE=dev .venv/bin/python manage.py bench locate --points $${POINTS:-1000000}
 	GRIDCASE_PROFILE=dev .venv/bin/python manage.py bench cases --cases $${CASES:-1000000}
+
+contract: ## the longer API contract run: every role and operation, 30 examples each, and the stateful phase
+	scripts/setup.sh --test
+	CONTRACT_EXAMPLES=$${EXAMPLES:-30} CONTRACT_STATEFUL=1 .venv/bin/pytest -p no:cacheprovider -s tests/api/test_contract.py
 
 loadtest: ## bounded load tests (locust, loopback, ≤ 2 minutes): `make loadtest`, `make loadtest MIX=api`
 	scripts/setup.sh
