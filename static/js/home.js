@@ -7,9 +7,21 @@
   if (sheet && window.matchMedia("(min-width: 761px)").matches) sheet.open = true;
 
   const home = window.gridcaseMap;
-  const here = document.getElementById("log-here");
-  if (!home || !here) return;
+  if (!home) return;
   const { map, config } = home;
+
+  // Once the outbox (outbox-queue.js) has sent what waited, the new reports belong on the map.
+  const outbox = document.getElementById("outbox");
+  let shown = 0;
+  if (outbox) {
+    outbox.addEventListener("outbox:change", (event) => {
+      if (event.detail.sent > shown) map.fire("moveend");  // map.js reloads the points in view
+      shown = event.detail.sent;
+    });
+  }
+
+  const here = document.getElementById("log-here");
+  if (!here) return;
   const words = here.dataset;
 
   // The map shows GCJ-02 when its basemap is (AMap, Tencent): back to WGS-84, by fixed-point iteration

@@ -143,6 +143,7 @@ def test_the_service_worker_is_registered_for_the_whole_site_and_forgets_pages_a
 
     # Cached pages carry the user's name and grids: logging out empties their cache.
     assert cached_page(page)
+    page.click("header .menu-toggle")  # on a phone the header's links are behind 菜单
     page.click("header button[type=submit]")
     page.wait_for_url(re.compile(r"/accounts/login/"))
     assert page.evaluate("() => caches.match('/cases/new/').then((hit) => !hit)")
