@@ -209,3 +209,15 @@ def test_a_dispute_with_a_photo_logged_offline_is_sent_from_the_home_page(phone,
     assert f"已登记，编号 {case.number}" in home.inner_text("#outbox")
     assert case.attachments.count() == 1
     home.screenshot(path=str(ARTIFACTS / "phone-home-sent.png"))
+
+
+def test_log_here_also_opens_the_hazard_form_with_the_point_picked(phone):
+    page = phone.log_in()
+    tap_in_my_grid(page)
+    href = page.get_attribute(".leaflet-popup .log-here a:has-text('隐患')", "href")
+    lon, lat = re.search(r"lon=([\d.]+)&lat=([\d.]+)", href).groups()
+
+    page.tap(".leaflet-popup .log-here a:has-text('隐患')")
+    page.wait_for_url(re.compile(r"/hazards/new/\?lon="))
+    page.wait_for_selector("#picker .leaflet-marker-icon")
+    assert (page.input_value("#id_lon"), page.input_value("#id_lat")) == (lon, lat)
