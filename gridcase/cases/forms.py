@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gridcase.accounts.models import Role, User
 from gridcase.cases.models import Agreement, Attachment, Category, FollowUp, Level, Party, ReferralBody, Risk, Source, State
 from gridcase.cases.workflow import QUEUES
+from gridcase.lib.forms import PhotosField
 
 # <input type=date> only understands ISO dates, whatever the language of the page.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -21,18 +22,44 @@ class VersionedForm(forms.Form):
 
 
 class RegisterForm(forms.Form):
+    """What a grid worker knows on the spot: where (picked on the map, never typed), what kind, a
+    sentence, how many people, photos. The title is derived when left empty; the rest is optional
+    and can be added later by the mediator."""
+
     client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
-    title = forms.CharField(label=_("标题"), max_length=200)
+    lon = forms.FloatField(min_value=-180, max_value=180, widget=forms.HiddenInput, required=False)
+    lat = forms.FloatField(min_value=-90, max_value=90, widget=forms.HiddenInput, required=False)
     category = forms.ModelChoiceField(label=_("纠纷类型"), queryset=Category.objects.filter(active=True))
-    narrative = forms.CharField(label=_("纠纷情况"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    lon = forms.FloatField(label=_("经度"), min_value=-180, max_value=180, widget=forms.NumberInput(attrs={"step": "any"}))
-    lat = forms.FloatField(label=_("纬度"), min_value=-90, max_value=90, widget=forms.NumberInput(attrs={"step": "any"}))
+    narrative = forms.CharField(label=_("发生了什么（一句话即可）"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     people_involved = forms.IntegerField(label=_("涉及人数"), min_value=1, max_value=100_000, initial=2)
+    photos = PhotosField(label=_("现场照片"), required=False)
+    title = forms.CharField(label=_("标题（可不填，自动生成）"), max_length=200, required=False)
     amount = forms.DecimalField(label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False)
     risk = forms.TypedChoiceField(label=_("风险等级"), choices=Risk.choices, coerce=int, initial=Risk.GENERAL)
     violence_risk = forms.BooleanField(label=_("有民转刑风险"), required=False)
-    source = forms.ChoiceField(label=_("来源"), choices=Source.choices)
+    source = forms.ChoiceField(label=_("来源"), choices=Source.choices, initial=Source.GRID_WORKER)
     patrol = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the patrol it was found on
+
+    ON_THE_SPOT = ("category", "narrative", "people_involved", "photos", "title")
+    MORE = ("amount", "risk", "violence_risk", "source")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("lon") is None or data.get("lat") is None:
+            if "lon" not in self.errors and "lat" not in self.errors:
+                self.add_error("lon", _("请在地图上点选纠纷发生的位置（或点“使用我的位置”）"))
+        if not (data.get("title") or "").strip() and not (data.get("narrative") or "").strip():
+            self.add_error("narrative", _("请用一句话写明发生了什么"))
+        return data
+
+    def on_the_spot(self):
+        return [self[name] for name in self.ON_THE_SPOT]
+
+    def more(self):
+        return [self[name] for name in self.MORE]
+
+    def more_has_errors(self):
+        return any(self[name].errors for name in self.MORE)
 
 
 class PartyForm(forms.Form):
@@ -141,8 +168,20 @@ class AssignForm(VersionedForm):
 
 
 class AttachForm(forms.Form):
+    """Photos straight from the phone's camera (several at once), or a file such as a scanned agreement."""
+
     kind = forms.ChoiceField(label=_("类型"), choices=Attachment.Kind.choices)
-    file = forms.FileField(label=_("文件"))
+    photos = PhotosField(label=_("拍照上传（可多张）"), required=False)
+    file = forms.FileField(label=_("或选择文件（扫描件、PDF）"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("photos") and not data.get("file") and not self.errors:
+            raise forms.ValidationError(_("请拍照或选择要上传的文件"))
+        return data
+
+    def uploads(self) -> list:
+        return [*self.cleaned_data["photos"], *([self.cleaned_data["file"]] if self.cleaned_data["file"] else [])]
 
 
 class FilterForm(forms.Form):

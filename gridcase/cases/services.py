@@ -3,6 +3,7 @@ actor, the state and the version the actor saw, changes what it must with update
 CaseEvent, and lets the escalation rules look at the result — all in one transaction.
 """
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -155,11 +156,15 @@ REGISTRARS = {Role.GRID_WORKER, Role.MEDIATOR, Role.VILLAGE_CADRE, Role.TOWN_LEA
 def case_register(*, actor, title: str, category: Category, location: Point, narrative: str = "",
                   people_involved: int = 2, amount: Decimal | None = None, risk: int = Risk.GENERAL,
                   violence_risk: bool = False, source: str = Source.GRID_WORKER, parties: list[PartyInput] = (),
-                  client_id: uuid.UUID | None = None, recurrence_of: Case | None = None, patrol=None) -> Case:
+                  client_id: uuid.UUID | None = None, recurrence_of: Case | None = None, patrol=None,
+                  photos=()) -> Case:
     """Log a new dispute at a point. The point must lie in a grid of the actor's jurisdiction.
     `patrol`, if given, is the patrol during which it was found (it must be in the actor's jurisdiction).
+    An empty `title` is derived from the narrative (title_from). `photos` (uploads) are checked
+    before anything is written and stored with the case, or the whole registration is refused.
 
-    A repeat of the same `client_id` (a phone retrying) returns the case the first call created.
+    A repeat of the same `client_id` (a phone retrying) returns the case the first call created,
+    photos included: none is stored twice.
     """
     if client_id is not None:
         existing = Case.objects.filter(client_id=client_id).first()
@@ -173,12 +178,14 @@ def case_register(*, actor, title: str, category: Category, location: Point, nar
         where = locate_for_user(user=actor, point=location) if actor is not None else locate(point=location)
     except LocationError as exc:
         raise OutsideJurisdiction(str(exc)) from None
+    title = title.strip() or title_from(category=category, narrative=narrative)
+    checked = [_checked_upload(upload) for upload in photos]
     now = clock.now()
     try:
         with transaction.atomic():
             case = Case.objects.create(
                 number=next_case_number(town_code=where.town.code, year=timezone.localtime(now).year),
-                client_id=client_id, title=title.strip(), narrative=narrative.strip(), category=category,
+                client_id=client_id, title=title, narrative=narrative.strip(), category=category,
                 people_involved=people_involved, amount=amount, risk=risk, violence_risk=violence_risk,
                 source=source, location=location, grid=where.grid, area_code=where.grid.code,
                 village_code=where.village.code, town_code=where.town.code, county_code=where.county.code,
@@ -187,7 +194,11 @@ def case_register(*, actor, title: str, category: Category, location: Point, nar
             )
             for party in parties:
                 _add_party(case, party)
+            for photo in checked:
+                _store_attachment(case, photo, kind=Attachment.Kind.PHOTO, actor=actor)
             data = {"number": case.number, "grid": where.grid.code, "category": category.name}
+            if checked:
+                data["photos"] = len(checked)
             if recurrence_of is not None:
                 data["recurrence_of"] = recurrence_of.number
             if patrol is not None:
@@ -200,6 +211,18 @@ def case_register(*, actor, title: str, category: Category, location: Point, nar
             return _same_submission(existing, actor)
         raise
     return case
+
+
+TITLE_LENGTH = 30
+
+
+def title_from(*, category: Category, narrative: str) -> str:
+    """A title for a case logged without one: the narrative's first sentence, cut short, or failing
+    that the category (邻里纠纷)."""
+    first = re.split(r"[。！？!?；;\n]", narrative.strip(), maxsplit=1)[0].strip(" ，,、")
+    if not first:
+        return category.name
+    return first if len(first) <= TITLE_LENGTH else f"{first[:TITLE_LENGTH - 1]}…"
 
 
 def _same_submission(existing: Case, actor) -> Case:
@@ -428,18 +451,36 @@ def case_assign(*, case: Case | int, actor, mediators, expected_version: int | N
 def case_attach(*, case: Case | int, actor, upload, kind: str = Attachment.Kind.PHOTO) -> Attachment:
     """Store a photo or scan, checked and cleaned by gridcase.lib.uploads (type from the bytes, new name,
     images re-encoded without their EXIF and GPS)."""
-    case = _lock(case, actor=actor, action="attach", expected_version=None)
-    try:
-        accepted = uploads.accept(upload, allowed=set(settings.CASE_ATTACHMENT_TYPES),
-                                  max_bytes=settings.CASE_ATTACHMENT_MAX_BYTES)
-    except uploads.UploadRefused as exc:
-        raise CaseError(str(exc)) from exc
-    attachment = Attachment.objects.create(case=case, kind=kind, file=accepted.file, original_name=accepted.original_name,
-                                           content_type=accepted.content_type, size=accepted.size, uploaded_by=actor,
-                                           uploaded_at=clock.now())
-    _log(case, actor=actor, kind="case.attachment_added", from_state=case.state,
-         data={"attachment": attachment.pk, "kind": kind}, bump=False)
+    [attachment] = case_attach_all(case=case, actor=actor, files=[upload], kind=kind)
     return attachment
+
+
+@transaction.atomic
+def case_attach_all(*, case: Case | int, actor, files: list, kind: str = Attachment.Kind.PHOTO) -> list[Attachment]:
+    """Store several photos or scans at once (a phone sends all it took): every file is checked
+    first, and one refused stores none."""
+    case = _lock(case, actor=actor, action="attach", expected_version=None)
+    checked = [_checked_upload(upload) for upload in files]
+    stored = [_store_attachment(case, accepted, kind=kind, actor=actor) for accepted in checked]
+    for attachment in stored:
+        _log(case, actor=actor, kind="case.attachment_added", from_state=case.state,
+             data={"attachment": attachment.pk, "kind": kind}, bump=False)
+    return stored
+
+
+def _checked_upload(upload) -> uploads.Accepted:
+    try:
+        return uploads.accept(upload, allowed=set(settings.CASE_ATTACHMENT_TYPES),
+                              max_bytes=settings.CASE_ATTACHMENT_MAX_BYTES)
+    except uploads.UploadRefused as exc:
+        name = getattr(upload, "name", "")
+        raise CaseError(f"{exc}：{name}" if name else str(exc)) from exc
+
+
+def _store_attachment(case: Case, accepted: uploads.Accepted, *, kind: str, actor) -> Attachment:
+    return Attachment.objects.create(case=case, kind=kind, file=accepted.file, original_name=accepted.original_name,
+                                     content_type=accepted.content_type, size=accepted.size, uploaded_by=actor,
+                                     uploaded_at=clock.now())
 
 
 # ---------------------------------------------------------------- personal data

@@ -64,7 +64,8 @@ def bulk_assign(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_register(request):
-    form = forms.RegisterForm(request.POST or None, initial={"patrol": request.GET.get("patrol")})
+    form = forms.RegisterForm(request.POST or None, request.FILES or None,
+                              initial={"patrol": request.GET.get("patrol"), **_point_in(request.GET)})
     parties = forms.PartyFormSet(request.POST or None, prefix="party")
     if request.method == "POST" and form.is_valid() and parties.is_valid():
         data = form.cleaned_data
@@ -75,7 +76,7 @@ def case_register(request):
                 location=Point(data["lon"], data["lat"], srid=4326), people_involved=data["people_involved"],
                 amount=data["amount"], risk=data["risk"], violence_risk=data["violence_risk"], source=data["source"],
                 parties=[services.PartyInput(**p) for p in parties.cleaned_data if p.get("name")],
-                client_id=data["client_id"], patrol=patrol,
+                client_id=data["client_id"], patrol=patrol, photos=data["photos"],
             )
         except services.CaseError as exc:
             form.add_error(None, str(exc))
@@ -83,6 +84,15 @@ def case_register(request):
             messages.success(request, _("已登记，编号 %(number)s") % {"number": case.number})
             return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/register.html", {"form": form, "parties": parties})
+
+
+def _point_in(query) -> dict:
+    """The point tapped on the home map ("在此登记"), carried as ?lon=…&lat=… (WGS-84)."""
+    try:
+        lon, lat = float(query["lon"]), float(query["lat"])
+    except (KeyError, ValueError):
+        return {}
+    return {"lon": lon, "lat": lat} if -180 <= lon <= 180 and -90 <= lat <= 90 else {}
 
 
 def _patrol(user, patrol_id):
@@ -208,14 +218,13 @@ def _attach(request, case: Case):
     form = forms.AttachForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_attach(case=case, actor=request.user, upload=form.cleaned_data["file"],
-                                 kind=form.cleaned_data["kind"])
+            services.case_attach_all(case=case, actor=request.user, files=form.uploads(), kind=form.cleaned_data["kind"])
         except services.CaseError as exc:
-            form.add_error("file", str(exc))
+            form.add_error(None, str(exc))
         else:
             return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/action.html", {"case": case, "form": form, "action": "attach",
-                                                 "label": LABELS["attach"], "multipart": True})
+                                                 "label": LABELS["attach"], "multipart": True, "photos": True})
 
 
 def _reopen(request, case: Case):

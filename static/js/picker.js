@@ -1,5 +1,5 @@
-// Pick a point for a new case: the user's grids as context, a click fills the longitude/latitude
-// fields (WGS-84), and typing coordinates moves the marker.
+// Pick a point for a new report: the user's grids as context, a click fills the longitude/latitude
+// fields (WGS-84), and typing coordinates (where the form shows them) moves the marker.
 (function () {
   "use strict";
   const el = document.getElementById("picker");
@@ -8,6 +8,13 @@
   const words = el.dataset;  // translated by the template (front/picker.html)
   const map = L.map(el, { attributionControl: false });
   let marker = null;
+  // "在此登记" on the home map opens this page with the point tapped there (WGS-84); the server fills it
+  // in too, but a copy of the page from the service worker's cache has only the address to go by.
+  const tapped = new URLSearchParams(location.search);
+  if (!lon.value && !lat.value && tapped.get("lon") && tapped.get("lat")) {
+    const [x, y] = [Number(tapped.get("lon")), Number(tapped.get("lat"))];
+    if (Math.abs(x) <= 180 && Math.abs(y) <= 90) [lon.value, lat.value] = [x.toFixed(6), y.toFixed(6)];
+  }
 
   function place(latlng, fill) {
     if (marker) marker.setLatLng(latlng); else marker = L.marker(latlng).addTo(map);
@@ -52,6 +59,7 @@
   // A queued or sent form is reset for the next report: the old point goes with it.
   lon.form.addEventListener("reset", () => {
     if (marker) { marker.remove(); marker = null; }
+    lon.value = lat.value = "";  // hidden inputs keep their value through a reset
     nearby.innerHTML = "";
   });
 
@@ -65,7 +73,11 @@
       grids.on("click", (e) => place(e.latlng, true));
       if (grids.getLayers().length) map.fitBounds(grids.getBounds());
       else map.setView([33.8, 118.3], 10);
-      if (lon.value && lat.value) place(L.latLng(+lat.value, +lon.value), false);
+      if (lon.value && lat.value) {
+        const at = L.latLng(+lat.value, +lon.value);
+        place(at, false);
+        if (tapped.get("lon")) map.setView(at, Math.max(map.getZoom(), 16));  // near the spot, to adjust it
+      }
     });
   map.on("click", (e) => place(e.latlng, true));
 

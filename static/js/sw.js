@@ -1,8 +1,8 @@
 {% load static %}// The service worker. A Django template: gridcase.front.views.service_worker renders it at /sw.js
 // (so that its scope is the whole site), the static tag naming the app shell, hashed in production.
 // It keeps the three logging pages (dispute, hazard, resident request) usable without a network: the
-// shell is pre-cached, and the logging pages and the grid layer are fetched network-first, the last
-// good copy answering when there is none.
+// shell (with what the home map needs to show and send the outbox) is pre-cached, and the logging pages
+// and the grid layer are fetched network-first, the last good copy answering when there is none.
 "use strict";
 
 const SHELL = [
@@ -12,8 +12,10 @@ const SHELL = [
   "{% static 'js/dashboards.js' %}",
   "{% static 'js/dashboards-exports.js' %}",
   "{% static 'js/gcj02.js' %}",
+  "{% static 'js/home.js' %}",
   "{% static 'js/map.js' %}",
   "{% static 'js/outbox.js' %}",
+  "{% static 'js/outbox-queue.js' %}",
   "{% static 'js/page.js' %}",
   "{% static 'js/patrols.js' %}",
   "{% static 'js/patrols-map.js' %}",
@@ -69,6 +71,11 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;  // form posts (and the outbox's) always go to the network
   if (request.mode === "navigate" && LOG_PAGES.includes(url.pathname) && !url.search) {
     event.respondWith(networkFirst(event, url.pathname));
+  } else if (request.mode === "navigate" && LOG_PAGES.includes(url.pathname) && onlyPoint(url)) {
+    // "在此登记" from the map: the page opens with the point (?lon=…&lat=…, which picker.js also reads
+    // for the cached copy). Never cached under the plain page's key, so that no old point sticks to it.
+    event.respondWith(fetch(request).catch(() => caches.match(url.pathname, { cacheName: PAGE_CACHE, ignoreVary: true })
+      .then((copy) => copy || Response.error())));
   } else if (url.pathname + url.search === GRIDS) {
     event.respondWith(networkFirst(event, GRIDS));
   } else if (SHELL.includes(url.pathname)) {
@@ -92,6 +99,11 @@ async function warm() {
       return;  // offline: the next page tries again
     }
   }
+}
+
+function onlyPoint(url) {
+  const names = [...url.searchParams.keys()].sort().join(",");
+  return names === "lat,lon";
 }
 
 function networkFirst(event, key) {

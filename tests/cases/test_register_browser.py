@@ -23,6 +23,7 @@ def test_a_grid_worker_picks_the_point_on_the_map_and_registers(browser, live_ur
         assert page.input_value("#id_lon") and page.input_value("#id_lat")
         page.fill("#id_title", "浏览器登记的邻里纠纷")
         page.select_option("#id_category", label="邻里纠纷")
+        page.click("details.more > summary")  # 当事人: optional, folded on the short form
         page.fill("#id_party-0-name", "赵六")
         page.fill("#id_party-0-phone", "13700001234")
         page.click("main button[type=submit]")
