@@ -373,7 +373,7 @@ LEADERS_OF_LEVEL = {Level.TOWN: Role.TOWN_LEADER, Level.COUNTY: Role.COUNTY_ADMI
 def _tell_level(case: Case, *, actor, reason: str, urgent: bool) -> None:
     people = list(users_covering(code=case.area_code, roles=[LEADERS_OF_LEVEL[case.level], Role.MEDIATOR])
                   .filter(area__level=case.level).exclude(pk=actor.pk))
-    title = _("%(who)s上报%(level)s：%(number)s %(title)s") % {
+    title = _("%(who)s上报至%(level)s：%(number)s %(title)s") % {
         "who": actor, "level": Level(case.level).label, "number": case.number, "title": case.title}
     body = _("上报理由：%(reason)s") % {"reason": reason}
     url = f"/cases/{case.pk}/"
