@@ -132,6 +132,7 @@ def test_the_mediator_takes_a_case_from_the_queue_to_closure_and_reports_another
 
     # And it is on the leader's own list, waiting for the town to accept it.
     leader.goto(f"{journey.url}/")
+    leader.wait_for_selector("#map path.leaflet-interactive")
     task = leader.locator(".tasks li", has_text=second)
     task.wait_for()
     assert "上报待受理" in task.inner_text()
