@@ -293,6 +293,8 @@ if not FIELD_ENCRYPTION_KEYS:
 
 # Time limits per handling level, in working days, from acceptance at that level.
 CASE_TIME_LIMITS = {"village": 10, "town": 20, "county": 30}
+# A case logged must be accepted (or declined) within this many working days, or it is overdue.
+CASE_ACCEPT_WORKING_DAYS = envint("CASE_ACCEPT_WORKING_DAYS", 3)
 # While logging, open cases within this distance and age are offered as "the same dispute?".
 CASE_NEARBY_METRES = envint("CASE_NEARBY_METRES", 100)
 CASE_NEARBY_DAYS = envint("CASE_NEARBY_DAYS", 30)

@@ -5,8 +5,9 @@ from gridcase.cases import forms, services
 
 # action → (form, how to call its service with the cleaned data)
 ACTIONS = {
-    "accept": (forms.NoteForm, lambda case, user, d: services.case_accept(
-        case=case, actor=user, expected_version=d["version"], note=d["note"])),
+    "accept": (forms.AcceptForm, lambda case, user, d: services.case_accept(
+        case=case, actor=user, expected_version=d["version"], note=d["note"], mediators=list(d["mediators"]),
+        level=d["level"] or None, category=d["category"], risk=d["risk"])),
     "decline": (forms.ReasonForm, lambda case, user, d: services.case_decline(
         case=case, actor=user, expected_version=d["version"], reason=d["reason"])),
     "mediate": (forms.SessionForm, lambda case, user, d: services.case_start_mediation(
@@ -21,7 +22,8 @@ ACTIONS = {
     "fail": (forms.ReasonForm, lambda case, user, d: services.case_fail(
         case=case, actor=user, expected_version=d["version"], reason=d["reason"])),
     "escalate": (forms.EscalateForm, lambda case, user, d: services.case_escalate(
-        case=case, actor=user, expected_version=d["version"], reason=d["reason"])),
+        case=case, actor=user, expected_version=d["version"], reason=d["reason"], to_level=d["to_level"] or None,
+        urgent=d["urgent"])),
     "refer": (forms.ReferForm, lambda case, user, d: services.case_refer(
         case=case, actor=user, expected_version=d["version"], to=d["to"], reason=d["reason"])),
     "follow_up": (forms.FollowUpForm, lambda case, user, d: services.case_follow_up(

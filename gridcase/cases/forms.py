@@ -7,7 +7,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridcase.accounts.models import Role, User
-from gridcase.cases.models import Agreement, Attachment, Category, FollowUp, Level, Party, ReferralBody, Risk, Source, State
+from gridcase.cases.models import (
+    LEVEL_ORDER,
+    Agreement,
+    Attachment,
+    Category,
+    FollowUp,
+    Level,
+    Party,
+    ReferralBody,
+    Risk,
+    Source,
+    State,
+)
 from gridcase.cases.workflow import QUEUES
 from gridcase.lib.forms import PhotosField
 
@@ -114,8 +126,63 @@ class ReasonForm(VersionedForm):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class EscalateForm(ReasonForm):
-    pass
+class CaseActionForm(VersionedForm):
+    """A form whose choices depend on the case and on who acts (both optional: the API passes neither)."""
+
+    def __init__(self, *args, case=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case, self.user = case, user
+
+
+class AcceptForm(CaseActionForm):
+    """受理: who mediates, at which level, and the category and risk confirmed."""
+
+    mediators = forms.ModelMultipleChoiceField(
+        label=_("承办调解员"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("不选则由受理人承办"))
+    level = forms.ChoiceField(label=_("办理层级"), choices=Level.choices, required=False)
+    category = forms.ModelChoiceField(label=_("纠纷类型"), queryset=Category.objects.filter(active=True), required=False)
+    risk = forms.TypedChoiceField(label=_("风险等级"), choices=Risk.choices, coerce=int, empty_value=None, required=False)
+    note = forms.CharField(label=_("受理意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, case=None, user=None, **kwargs):
+        super().__init__(*args, case=case, user=user, **kwargs)
+        from gridcase.cases import permissions, selectors
+
+        self.fields["mediators"].queryset = (selectors.assignable_mediators(case=case) if case is not None
+                                             else User.objects.filter(is_active=True, role__in=HANDLER_ROLES_FOR_ASSIGN))
+        if case is None:
+            return
+        own = permissions.handling_level(user) if user is not None else None
+        top = LEVEL_ORDER.index(own) if own else LEVEL_ORDER.index(case.level)
+        self.fields["level"].choices = [(level, Level(level).label)
+                                        for level in LEVEL_ORDER[LEVEL_ORDER.index(case.level):top + 1]]
+        self.fields["level"].help_text = _("以更高层级受理，即由该层级直接办理")
+        mine = [user] if user is not None and permissions.can_handle(user, case) else []
+        self.initial.setdefault("mediators", list(case.mediators.all()) or mine)
+        self.initial.setdefault("level", case.level)
+        self.initial.setdefault("category", case.category_id)
+        self.initial.setdefault("risk", case.risk)
+
+
+class EscalateForm(CaseActionForm):
+    to_level = forms.ChoiceField(label=_("上报至"), choices=[(Level.TOWN, Level.TOWN.label), (Level.COUNTY, Level.COUNTY.label)],
+                                 required=False)
+    urgent = forms.BooleanField(label=_("紧急：须签收，未签收将逐级提醒"), required=False)
+    reason = forms.CharField(label=_("上报理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, case=None, user=None, **kwargs):
+        super().__init__(*args, case=case, user=user, **kwargs)
+        if case is None:
+            return
+        above = LEVEL_ORDER[LEVEL_ORDER.index(case.level) + 1:]
+        self.fields["to_level"].choices = [(level, _ESCALATION_TARGETS[level]) for level in above]
+        self.fields["to_level"].required = bool(above)
+        if above:
+            self.initial.setdefault("to_level", above[0])
+
+
+_ESCALATION_TARGETS = {Level.TOWN: _("镇（街道）：综治中心、镇调委会"), Level.COUNTY: _("县（区）：司法局、县调委会")}
 
 
 class ReferForm(ReasonForm):

@@ -1,12 +1,13 @@
 """Who may do what to a case: the role, the jurisdiction, and the level that handles it."""
 
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from geodata.codes import CODE_LENGTH
-from gridcase.accounts.jurisdiction import covers_code, get_or_404
+from gridcase.accounts.jurisdiction import covers_code, get_or_404, within_code_columns
 from gridcase.accounts.models import Role
-from gridcase.cases.models import LEVEL_ORDER, Case, Level
-from gridcase.cases.workflow import GRID_WORKER_ACTIONS, HANDLERS, RECORDS, TRANSITIONS
+from gridcase.cases.models import LEVEL_ORDER, OPEN_STATES, Case, Level
+from gridcase.cases.workflow import GRID_WORKER_ACTIONS, HANDLERS, RECORDS, SUPERVISORS, TAKERS, TRANSITIONS
 
 _LEVEL_OF_CODE_LENGTH = {CODE_LENGTH["village"]: Level.VILLAGE, CODE_LENGTH["town"]: Level.TOWN,
                          CODE_LENGTH["county"]: Level.COUNTY}
@@ -48,3 +49,28 @@ def case_for_user(user, case_id) -> Case:
                           pk=int(case_id))
     except (TypeError, ValueError):
         raise Http404("No case matches the given query.") from None
+
+
+def waiting_on(user, now) -> Q:
+    """The cases whose next step is this user's to take (the home page's task list): in their
+    jurisdiction, in a state with a step to take that they may take, and their work — assigned to
+    them, or nobody's yet and theirs to take up (workflow.TAKERS, SUPERVISORS); a supervisor also
+    gets the overdue open cases below their level. A grid worker: the steps grid workers take
+    (回访) in their grids."""
+    if user.role == Role.GRID_WORKER:
+        states = [s for s, actions in TRANSITIONS.items() if set(actions) & GRID_WORKER_ACTIONS]
+        return within_code_columns(user) & Q(state__in=states)
+    level = handling_level(user)
+    if level is None:
+        return Q(pk__in=[])
+    levels = LEVEL_ORDER[:LEVEL_ORDER.index(level) + 1]
+    assignments = Case.mediators.through.objects.filter(case_id=OuterRef("pk"))
+    nobodys = ~Exists(assignments)
+    if user.role in TAKERS:
+        mine = nobodys
+    elif user.role in SUPERVISORS:
+        mine = (nobodys & Q(level=level)) | Q(level__in=levels[:-1], state__in=OPEN_STATES, deadline__lt=now)
+    else:
+        mine = Q(pk__in=[])
+    return (within_code_columns(user) & Q(level__in=levels, state__in=[s for s, a in TRANSITIONS.items() if a])
+            & (Exists(assignments.filter(user_id=user.pk)) | mine))

@@ -7,14 +7,17 @@ from django.contrib.gis.db.models import Collect
 from django.contrib.gis.db.models.functions import Centroid, Distance, SnapToGrid
 from django.contrib.gis.measure import D
 from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
 
 from geodata.maps import degrees_per_pixel
 from gridcase.accounts.jurisdiction import scope, within_code_columns
 from gridcase.accounts.models import User
 from gridcase.accounts.selectors import users_covering
+from gridcase.cases import permissions
 from gridcase.cases.models import OPEN_STATES, Case, CaseEvent, Party
-from gridcase.cases.workflow import HANDLERS, QUEUES
+from gridcase.cases.workflow import HANDLERS, NEXT_STEP, QUEUES
 from gridcase.lib import clock, crypto
+from gridcase.lib.todo import Task, Tasks
 
 
 def cases_visible_to(*, user) -> QuerySet[Case]:
@@ -134,17 +137,16 @@ def nearby_open_cases(*, user, point, category=None) -> QuerySet[Case]:
     return cases.filter(category=category) if category is not None else cases
 
 
-def my_tasks(*, user, limit: int = 20) -> list[Case]:
-    """What this user should act on next: open cases assigned to them (for a grid worker, the open
-    cases of their grids), soonest deadline first, those without a deadline last."""
-    if user.role == "grid_worker":
-        cases = cases_visible_to(user=user)
-    else:
-        cases = cases_visible_to(user=user).filter(mediators=user)
-    cases = (cases.filter(state__in=OPEN_STATES).select_related("category", "grid").defer("grid__geom")
-             .order_by(F("deadline").asc(nulls_last=True), "registered_at"))
+def tasks_for(user, *, limit: int = 20) -> Tasks:
+    """The cases waiting on this user (permissions.waiting_on), as the home page's tasks: overdue
+    and soonest deadline first, those without one last; a deadline only while the case is open."""
     now = clock.now()
-    tasks = list(cases[:limit])
-    for case in tasks:
-        case.overdue = case.deadline is not None and case.deadline < now
-    return tasks
+    cases = cases_visible_to(user=user).filter(permissions.waiting_on(user, now))
+    rows = cases.order_by(F("deadline").asc(nulls_last=True), "registered_at", "id").values_list(
+        "pk", "title", "state", "deadline")[:limit]
+    tasks = []
+    for pk, title, state, deadline in rows:
+        due = deadline if state in OPEN_STATES else None
+        tasks.append(Task(title=title, what=str(NEXT_STEP[state]), deadline=due,
+                          url=reverse("cases:detail", args=[pk]), overdue=due is not None and due < now))
+    return Tasks(tasks, total=cases.count() if len(tasks) == limit else len(tasks))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from geodata.selectors import LocationError, locate, locate_for_user
 from gridcase.accounts.jurisdiction import covers_code
 from gridcase.accounts.models import Role
+from gridcase.accounts.selectors import users_covering
 from gridcase.cases import permissions
 from gridcase.cases.models import (
     LEVEL_ORDER,
@@ -39,6 +40,7 @@ from gridcase.cases.models import (
 )
 from gridcase.cases.workflow import LABELS, RECORDS, TRANSITIONS
 from gridcase.lib import clock, crypto, uploads
+from gridcase.notifications.services import alert_raise, notify
 from gridcase.workdays.selectors import add_working_days
 
 
@@ -190,6 +192,7 @@ def case_register(*, actor, title: str, category: Category, location: Point, nar
                 source=source, location=location, grid=where.grid, area_code=where.grid.code,
                 village_code=where.village.code, town_code=where.town.code, county_code=where.county.code,
                 level=Level.VILLAGE, state=State.REGISTERED, registered_by=actor, registered_at=now,
+                deadline=add_working_days(now, settings.CASE_ACCEPT_WORKING_DAYS),
                 recurrence_of=recurrence_of, patrol=patrol,
             )
             for party in parties:
@@ -235,16 +238,55 @@ def _same_submission(existing: Case, actor) -> Case:
 
 
 @transaction.atomic
-def case_accept(*, case: Case | int, actor, expected_version: int | None = None, note: str = "") -> Case:
+def case_accept(*, case: Case | int, actor, expected_version: int | None = None, note: str = "",
+                mediators=None, level: str | None = None, category: Category | None = None,
+                risk: int | None = None) -> Case:
+    """受理: the level takes the case up. The acceptor confirms what acceptance needs — who mediates
+    (`mediators`; by default the acceptor, if nobody is assigned), the handling level (`level`: the
+    case's own, or a higher one up to the acceptor's, which takes it up itself), the category and
+    the risk; what they change is recorded on the event. The time limit of the level starts."""
     case = _lock(case, actor=actor, action="accept", expected_version=expected_version)
     now = clock.now()
+    data = {}
+    if level and level != case.level:
+        _take_up(case, actor, level)
+        data["level"] = [case.level, level]
+        case.level, case.level_entered_at = level, now
+    else:
+        case.level_entered_at = case.level_entered_at if case.state == State.ESCALATED else now
+    changes = {field: [str(getattr(case, field)), str(value)] for field, value in
+               (("category", category), ("risk", risk)) if value is not None and value != getattr(case, field)}
+    if category is not None:
+        case.category = category
+    if risk is not None:
+        case.risk = risk
     case.accepted_at = case.accepted_at or now
-    case.level_entered_at = case.level_entered_at if case.state == State.ESCALATED else now
     case.deadline = _deadline(case.level_entered_at, case.level)
-    if actor is not None and permissions.can_handle(actor, case) and not case.mediators.exists():
+    if mediators:
+        _check_handlers(case, mediators)
+        case.mediators.set(mediators)
+        data["mediators"] = sorted(m.username for m in mediators)
+    elif actor is not None and permissions.can_handle(actor, case) and not case.mediators.exists():
         case.mediators.add(actor)
-    return _transition(case, State.ACCEPTED, actor=actor, kind="case.accepted", reason=note,
-                       fields=("accepted_at", "level_entered_at", "deadline"))
+    if changes:
+        data["changes"] = changes
+    return _transition(case, State.ACCEPTED, actor=actor, kind="case.accepted", reason=note, data=data,
+                       fields=("accepted_at", "level_entered_at", "deadline", "level", "category", "risk"))
+
+
+def _take_up(case: Case, actor, level: str) -> None:
+    """Accepting a case at a higher level than its own: only up, and only as high as the acceptor handles."""
+    if level not in LEVEL_ORDER or LEVEL_ORDER.index(level) < LEVEL_ORDER.index(case.level):
+        raise CaseError(_("受理层级不能低于案件当前层级「%(level)s」") % {"level": Level(case.level).label})
+    own = permissions.handling_level(actor) if actor is not None else Level.COUNTY
+    if own is None or LEVEL_ORDER.index(level) > LEVEL_ORDER.index(own):
+        raise NotAllowed(_("您不能以「%(level)s」受理该案件") % {"level": Level(level).label})
+
+
+def _check_handlers(case: Case, mediators) -> None:
+    outsiders = [m for m in mediators if not permissions.can_handle(m, case)]
+    if outsiders:
+        raise CaseError(_("%(names)s 不能办理该案件（辖区或层级不符）") % {"names": "、".join(map(str, outsiders))})
 
 
 @transaction.atomic
@@ -316,8 +358,10 @@ def case_fail(*, case: Case | int, actor, reason: str, expected_version: int | N
 
 @transaction.atomic
 def case_escalate(*, case: Case | int, actor, reason: str, to_level: str | None = None, rule=None,
-                  expected_version: int | None = None, evaluate: bool = True) -> Case:
-    """Move the case up to `to_level` (default: the next level); the new level must accept it."""
+                  urgent: bool = False, expected_version: int | None = None, evaluate: bool = True) -> Case:
+    """Move the case up to `to_level` (default: the next level); the new level must accept it.
+    A person's 上报 tells the leaders of that level (镇领导, 区县管理员) and its mediators — as an
+    urgent alert that must be acknowledged (签收) if `urgent`; a rule's says whom its rule names."""
     case = _lock(case, actor=actor, action="escalate", expected_version=expected_version)
     current = LEVEL_ORDER.index(case.level)
     target = LEVEL_ORDER.index(to_level) if to_level else current + 1
@@ -336,8 +380,31 @@ def case_escalate(*, case: Case | int, actor, reason: str, to_level: str | None 
     data = {"from_level": from_level, "to_level": case.level, "previous_mediators": previous}
     if rule is not None:
         data["rule"] = rule.pk
-    return _transition(case, State.ESCALATED, actor=actor, kind="case.escalated", reason=reason, data=data,
+    if actor is not None:
+        data["urgent"] = urgent
+    case = _transition(case, State.ESCALATED, actor=actor, kind="case.escalated", reason=reason, data=data,
                        fields=("level", "level_entered_at", "deadline"), evaluate=evaluate)
+    if actor is not None:
+        _tell_level(case, actor=actor, reason=reason, urgent=urgent)
+    return case
+
+
+# Who is told when a person reports a case up to a level: its leaders, and its mediators who accept it.
+LEADERS_OF_LEVEL = {Level.TOWN: Role.TOWN_LEADER, Level.COUNTY: Role.COUNTY_ADMIN}
+
+
+def _tell_level(case: Case, *, actor, reason: str, urgent: bool) -> None:
+    people = list(users_covering(code=case.area_code, roles=[LEADERS_OF_LEVEL[case.level], Role.MEDIATOR])
+                  .filter(area__level=case.level).exclude(pk=actor.pk))
+    title = _("%(who)s上报至%(level)s：%(number)s %(title)s") % {
+        "who": actor, "level": Level(case.level).label, "number": case.number, "title": case.title}
+    body = _("上报理由：%(reason)s") % {"reason": reason}
+    url = f"/cases/{case.pk}/"
+    if urgent:
+        alert_raise(recipients=people, kind="case.escalated", title=title[:200], body=body, url=url,
+                    subject_kind="case", subject_id=case.pk, area_code=case.area_code)
+    else:
+        notify(recipients=people, kind="case.escalated", title=title[:200], body=body, url=url)
 
 
 @transaction.atomic
@@ -438,9 +505,7 @@ def case_add_report(*, case: Case | int, actor, note: str) -> CaseEvent:
 @transaction.atomic
 def case_assign(*, case: Case | int, actor, mediators, expected_version: int | None = None) -> Case:
     case = _lock(case, actor=actor, action="assign", expected_version=expected_version)
-    outsiders = [m for m in mediators if not permissions.can_handle(m, case)]
-    if outsiders:
-        raise CaseError(_("%(names)s 不能办理该案件（辖区或层级不符）") % {"names": "、".join(map(str, outsiders))})
+    _check_handlers(case, mediators)
     case.mediators.set(mediators)
     _log(case, actor=actor, kind="case.assigned", from_state=case.state,
          data={"mediators": sorted(m.username for m in mediators)})

@@ -131,14 +131,15 @@ def case_action(request, case_id, action):
         raise Http404
     form_class, perform = ACTIONS[action]
     initial = {"version": case.version, **_current_values(case, action)}
-    form = form_class(request.POST or None, initial=initial)
+    about = {"case": case, "user": request.user} if issubclass(form_class, forms.CaseActionForm) else {}
+    form = form_class(request.POST or None, initial=initial, **about)
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
             perform(case, request.user, dict(form.cleaned_data))
         except services.StaleCase as exc:
             stale = exc
-            form = resubmittable(form_class, request.POST, exc.case.version)
+            form = resubmittable(lambda data: form_class(data, **about), request.POST, exc.case.version)
         except services.CaseError as exc:
             form.add_error(None, str(exc))
         else:

@@ -46,6 +46,12 @@ LABELS = {
 }
 
 HANDLERS = {Role.MEDIATOR, Role.VILLAGE_CADRE, Role.TOWN_LEADER, Role.COUNTY_ADMIN}
+# Whose work a case is (the home page's task list, permissions.waiting_on): besides those assigned
+# to it, mediators and village cadres take up the cases nobody is on at any level they handle;
+# town leaders and county admins those of their own level (escalated to them), and they watch the
+# overdue cases below them (督办).
+TAKERS = {Role.MEDIATOR, Role.VILLAGE_CADRE}
+SUPERVISORS = {Role.TOWN_LEADER, Role.COUNTY_ADMIN}
 # Grid workers log cases, attach photos, visit afterwards and report a recurrence in their grids.
 GRID_WORKER_ACTIONS = {"follow_up", "attach", "reopen", "report"}
 
@@ -66,4 +72,11 @@ QUEUES = {
     "mediating": (_("调解中"), [State.ACCEPTED, State.MEDIATING, State.FAILED]),
     "to_follow_up": (_("待回访"), [State.SETTLED]),
     "to_close": (_("待结案"), [State.FOLLOWED_UP, State.REFERRED]),
+}
+
+# The next step a case waits for, by state (a case in any other state waits for nothing).
+NEXT_STEP = {
+    State.REGISTERED: _("待受理"), State.ESCALATED: _("上报待受理"), State.ACCEPTED: _("待调解"),
+    State.MEDIATING: _("调解中"), State.FAILED: _("调解不成，待上报或转办"), State.SETTLED: _("待回访"),
+    State.FOLLOWED_UP: _("待结案"), State.REFERRED: _("转办待结案"),
 }

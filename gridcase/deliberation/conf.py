@@ -14,6 +14,11 @@ def publicity_days() -> int:
     return _setting("DELIBERATION_PUBLICITY_DAYS", 7)
 
 
+def legal_review_working_days() -> int:
+    """Working days the legal adviser has to review a decision (法律审核) before it is overdue."""
+    return _setting("DELIBERATION_REVIEW_WORKING_DAYS", 5)
+
+
 def objections_per_hour() -> int:
     """Objections one address (or one browser session) may lodge per hour on the public pages."""
     return _setting("DELIBERATION_OBJECTIONS_PER_HOUR", 5)

@@ -8,7 +8,7 @@ a user comes to wear one for a given topic.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from gridcase.accounts.jurisdiction import covers_code, jurisdiction_codes
+from gridcase.accounts.jurisdiction import covers_code, jurisdiction_codes, within
 from gridcase.accounts.models import Role
 from gridcase.deliberation.models import Meeting, Supervisor, Topic
 from gridcase.deliberation.workflow import ACTORS, PAGE_ACTIONS, RECORDS, TRANSITIONS
@@ -81,6 +81,26 @@ def hats(user, topic: Topic) -> set[str]:
     if topic.responsible_id == user.pk:
         found.add("responsible")
     return found
+
+
+def _hats_q(user) -> dict[str, Q]:
+    """`hats` as queries: for each part, the topics for which this user plays it."""
+    found = {"supervisor": Q(village_code__in=supervised_villages(user)), "responsible": Q(responsible=user)}
+    if user.role == Role.VILLAGE_CADRE:
+        found["cadre"] = within(user, "village_code")
+    if user.role == Role.LEGAL_ADVISER:
+        found["adviser"] = within(user, "village_code")
+    return found
+
+
+def waiting_on(user) -> Q:
+    """The topics whose next step is this user's (the home page's tasks): those in a state where an
+    action of a part they play for the topic moves it on (workflow.TRANSITIONS and ACTORS)."""
+    q = Q(pk__in=[])
+    for hat, where in _hats_q(user).items():
+        states = [s for s, actions in TRANSITIONS.items() if any(hat in ACTORS[a] for a in actions)]
+        q |= where & Q(state__in=states)
+    return q
 
 
 def may(user, topic: Topic, action: str) -> bool:

@@ -1,15 +1,21 @@
 """Reads for deliberation: the scoped lists, the timeline, and the public page's personal-data-free view."""
 
 import re
+from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
 from geodata.models import Area, Level
 from gridcase.accounts.jurisdiction import jurisdiction_codes
 from gridcase.accounts.models import Role, User
+from gridcase.deliberation import conf
 from gridcase.deliberation.models import PUBLIC_STATES, AgendaItem, Meeting, State, Topic, TopicEvent
-from gridcase.deliberation.permissions import meetings_visible_to, topics_visible_to
+from gridcase.deliberation.permissions import meetings_visible_to, topics_visible_to, waiting_on
 from gridcase.lib import clock
+from gridcase.lib.todo import Task, Tasks, soonest_first
+from gridcase.workdays.selectors import add_working_days
 
 
 def topic_list(*, user, q: str = "", state: str = "", list_item=None, village: str = "", fast_track: bool = False,
@@ -46,6 +52,28 @@ def review_queue(*, user) -> QuerySet[Topic]:
     return (topics_visible_to(user=user).filter(state=State.DECIDED)
             .select_related("village", "list_item", "decision__meeting").defer("village__geom")
             .order_by("decided_at", "id"))
+
+
+def tasks_for(user, *, limit: int = 20) -> Tasks:
+    """The topics waiting on this user (permissions.waiting_on) as the home page's tasks. A decision
+    waits for legal review `conf.legal_review_working_days()` working days from the meeting; a
+    decision being carried out is due at the end of its deadline's day."""
+    now = clock.now()
+    topics = topics_visible_to(user=user).filter(waiting_on(user))
+    rows = topics.order_by(F("decided_at").asc(nulls_last=True), F("execution_deadline").asc(nulls_last=True),
+                           "registered_at", "id").values_list("pk", "title", "state", "decided_at",
+                                                              "execution_deadline")[:limit]
+    labels = dict(State.choices)
+    tasks = []
+    for pk, title, state, decided_at, execution_deadline in rows:
+        due = None
+        if state == State.DECIDED and decided_at:
+            due = add_working_days(decided_at, conf.legal_review_working_days())
+        elif state in (State.EXECUTING, State.COMPLETION_REPORTED) and execution_deadline:
+            due = datetime.combine(execution_deadline + timedelta(days=1), time(), tzinfo=timezone.get_default_timezone())
+        tasks.append(Task(title=title, what=str(labels[state]), deadline=due, url=reverse("deliberation:detail", args=[pk]),
+                          overdue=due is not None and due < now))
+    return Tasks(soonest_first(tasks), total=topics.count() if len(tasks) == limit else len(tasks))
 
 
 def meeting_list(*, user) -> QuerySet[Meeting]:

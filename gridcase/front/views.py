@@ -14,16 +14,8 @@ from django.views.decorators.cache import cache_control, never_cache
 
 from geodata.selectors import jurisdiction_extent
 from gridcase.accounts.jurisdiction import jurisdiction_codes
-from gridcase.cases.selectors import my_tasks
 from gridcase.front.health import health
-from gridcase.hazards.selectors import tasks_for as hazard_tasks_for
-from gridcase.lib.todo import Task, soonest_first
-from gridcase.requests.selectors import tasks_for as request_tasks_for
-
-
-def other_tasks(user) -> list[Task]:
-    """Hazards and resident requests waiting on this user, soonest deadline first (cases are listed apart)."""
-    return soonest_first(hazard_tasks_for(user) + request_tasks_for(user))
+from gridcase.front.selectors import home_tasks
 
 
 @login_required
@@ -43,9 +35,9 @@ def home(request):
             "maxZoom": settings.BASEMAP_MAX_ZOOM,
         },
     }
-    tasks, more = my_tasks(user=request.user), other_tasks(request.user)
+    tasks = home_tasks(user=request.user)
     return render(request, "front/map.html", {"map_config": config, "has_territory": extent is not None,
-                                              "tasks": tasks, "other_tasks": more, "task_count": len(tasks) + len(more)})
+                                              "tasks": tasks, "task_count": tasks.total})
 
 
 @never_cache

@@ -12,7 +12,7 @@ from gridcase.hazards.permissions import supervising_level
 from gridcase.hazards.services import end_of_day
 from gridcase.hazards.workflow import TODO
 from gridcase.lib import clock
-from gridcase.lib.todo import Task, soonest_first
+from gridcase.lib.todo import Task, Tasks, soonest_first
 
 
 def hazards_visible_to(*, user) -> QuerySet[Hazard]:
@@ -64,32 +64,37 @@ def hazard_points(*, user, bbox, open_only: bool = True) -> dict:
     return {"type": "FeatureCollection", "total": total, "truncated": total > len(features), "features": features}
 
 
-def tasks_for(user, *, limit: int = 20) -> list[Task]:
+def tasks_for(user, *, limit: int = 20) -> Tasks:
     """What this user should do next about hazards: the hazards waiting on their role (to verify,
     to order, to follow, to check), pending extension requests for approvers, and their own open
     inspection tasks. Soonest deadline first, those without one last."""
     now = clock.now()
     tasks: list[Task] = []
+    total = 0
     todo = TODO.get(user.role, {})
     if todo:
         hazards = hazards_visible_to(user=user).filter(state__in=list(todo))
         if (level := supervising_level(user)) is not None:
             hazards = hazards.filter(level=level)
+        total += hazards.count()
         for h in hazards.order_by(F("deadline").asc(nulls_last=True), "reported_at")[:limit]:
             overdue = h.state == State.RECTIFYING and h.deadline is not None and h.deadline < now
             tasks.append(Task(h.title, str(todo[h.state]), h.deadline if h.state == State.RECTIFYING else None,
                               reverse("hazards:detail", args=[h.pk]), overdue))
     if user.role in ("town_leader", "county_admin"):
         pending = scope(ExtensionRequest.objects.filter(decision=ExtensionRequest.Decision.PENDING), user,
-                        "hazard__area_code").select_related("hazard")[:limit]
+                        "hazard__area_code").select_related("hazard")
+        total += pending.count()
+        pending = pending[:limit]
         tasks += [Task(p.hazard.title, _("待审核延期申请"), p.hazard.deadline, reverse("hazards:detail", args=[p.hazard_id]),
                        bool(p.hazard.deadline and p.hazard.deadline < now)) for p in pending]
     today = timezone.localdate(now)
-    inspections = (InspectionTask.objects.filter(assignee=user, done_at__isnull=True).select_related("plan")
-                   .order_by("due_on")[:limit])
+    inspections = InspectionTask.objects.filter(assignee=user, done_at__isnull=True).select_related("plan")
+    total += inspections.count()
+    inspections = inspections.order_by("due_on")[:limit]
     tasks += [Task(t.plan.title, _("定期巡查"), end_of_day(t.due_on), reverse("hazards:inspection", args=[t.pk]),
                    t.due_on < today) for t in inspections]
-    return soonest_first(tasks)[:limit]
+    return Tasks(soonest_first(tasks)[:limit], total=total)
 
 
 def inspection_tasks_visible_to(*, user) -> QuerySet[InspectionTask]:

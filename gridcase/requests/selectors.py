@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from gridcase.accounts.models import Role
 from gridcase.lib import clock
-from gridcase.lib.todo import Task
+from gridcase.lib.todo import Task, Tasks
 from gridcase.requests import permissions
 from gridcase.requests.models import OPEN_STATES, Kind, Office, Request, RequestEvent, State
 
@@ -162,7 +162,7 @@ def request_points(*, user, bbox) -> dict:
     return {"type": "FeatureCollection", "total": total, "features": features}
 
 
-def tasks_for(user, limit: int = 20) -> list[Task]:
+def tasks_for(user, limit: int = 20) -> Tasks:
     """What this user should do next about requests, soonest deadline first: a village cadre triages,
     handles the village's 小事 and closes what was replied; the town (and office members) answer
     大事; a grid worker brings replies back to reporters and records their feedback."""
@@ -176,15 +176,16 @@ def tasks_for(user, limit: int = 20) -> list[Task]:
         todo = visible.filter(state=State.REPLIED)
     else:
         todo = visible.none()
-    todo = todo | visible.filter(kind=Kind.MAJOR, state__in=OPEN_STATES, office__members=user)
+    todo = (todo | visible.filter(kind=Kind.MAJOR, state__in=OPEN_STATES, office__members=user)).distinct()
     now = clock.now()
-    rows = todo.distinct().order_by(F("deadline").asc(nulls_last=True), "registered_at").values_list(
+    rows = todo.order_by(F("deadline").asc(nulls_last=True), "registered_at").values_list(
         "pk", "number", "matter", "state", "deadline")[:limit]
     labels = dict(State.choices)
-    return [Task(title=f"{labels[state]}：{matter[:30]}", what=_("民情诉求"), deadline=deadline,
-                 url=reverse("requests:detail", args=[pk]),
-                 overdue=bool(deadline and deadline < now and state in OPEN_STATES))
-            for pk, number, matter, state, deadline in rows]
+    tasks = [Task(title=f"{labels[state]}：{matter[:30]}", what=_("民情诉求"), deadline=deadline,
+                  url=reverse("requests:detail", args=[pk]),
+                  overdue=bool(deadline and deadline < now and state in OPEN_STATES))
+             for pk, number, matter, state, deadline in rows]
+    return Tasks(tasks, total=todo.count() if len(tasks) == limit else len(tasks))
 
 
 def quarter_bounds(year: int, quarter: int):

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from gridcase.cases import services
-from gridcase.cases.models import Party, PersonalDataView
+from gridcase.cases.models import Case, Party, PersonalDataView
 from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +150,20 @@ def test_the_agreement_renders_to_a_page_one_can_look_at(login, settled, tmp_pat
                    check=True)
 
     assert (ARTIFACTS / "agreement.png").stat().st_size > 10_000
+
+
+def test_the_signatures_stay_on_the_page_of_the_last_clause_whatever_the_length(login, accepted, users):
+    """However long the facts, the signature block never stands alone at the top of a page."""
+    case = services.case_start_mediation(case=accepted, actor=users["cadre"], held_on=TODAY, place="古河村调解室",
+                                         attendees="张三、李四", content="双方陈述")
+    case = services.case_settle(case=case, actor=users["cadre"], signed_on=TODAY, terms=TERMS)
+    client = login("cadre")
+    line = "李四家翻建院墙时将排水沟填堵，雨后积水淹了张三家菜地，双方为此多次争吵，村调委会多次上门做工作。"
+    split = 0
+    for lines in range(4, 34, 2):
+        Case.objects.filter(pk=case.pk).update(narrative="\n".join([line] * lines))
+        pages = ["".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(download(client, case, "agreement").content)).pages]
+        [signing] = [n for n, text in enumerate(pages) if "人民调解员（签名）" in text]
+        assert "（以下无正文）" in pages[signing] and "申请强制执行" in pages[signing], (lines, pages[signing][:80])
+        split += len(pages) > 1
+    assert split, "no length tried ran over one page"

@@ -114,30 +114,6 @@ def test_only_handlers_assign_and_only_to_their_own_people(login, make_case, use
     assert not case.mediators.exists()
 
 
-def test_the_home_page_lists_my_tasks_soonest_deadline_first_overdue_marked(login, make_case, users):
-    from datetime import timedelta
-
-    from gridcase.lib import clock
-
-    with clock.travel(clock.now() - timedelta(days=40)):
-        late = services_accept(make_case(title="早已超期的纠纷"), users["cadre"])
-    fresh = services_accept(make_case(title="刚受理的纠纷"), users["cadre"])
-    make_case(title="别人的纠纷", username="worker2")
-
-    worker_home = login("worker").get("/").content.decode()
-    cadre_home = login("cadre").get("/").content.decode()
-
-    assert worker_home.index("早已超期的纠纷") < worker_home.index("刚受理的纠纷")
-    assert 'class="overdue-task"' in worker_home and "别人的纠纷" not in worker_home
-    assert late.title in cadre_home and fresh.title in cadre_home  # assigned to the cadre on acceptance
-
-
-def services_accept(case, actor):
-    from gridcase.cases import services
-
-    return services.case_accept(case=case, actor=actor)
-
-
 def test_the_queues_sort_by_deadline(login, make_case, users):
     from datetime import timedelta
 
