@@ -47,6 +47,7 @@ class Feature:
     geom: GEOSGeometry | None  # WGS-84
     properties: dict = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    geometry_problem: str | None = None  # why the file's geometry could not be read, if it could not
 
     @property
     def parent_code(self) -> str | None:
@@ -153,7 +154,9 @@ def _check_own(feature: Feature, level: str, parent_code: str | None, seen: dict
     if not feature.name:
         feature.findings.append(Finding.error("名称为空"))
     geom = feature.geom
-    if geom is None or geom.empty:
+    if feature.geometry_problem:
+        feature.findings.append(Finding.error(feature.geometry_problem))
+    elif geom is None or geom.empty:
         feature.findings.append(Finding.error("几何为空"))
     elif geom.geom_type not in ("Polygon", "MultiPolygon"):
         feature.findings.append(Finding.error(f"几何类型为 {geom.geom_type}，应为面（Polygon/MultiPolygon）"))
