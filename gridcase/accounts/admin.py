@@ -3,8 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from geodata.models import Area, Level
-from gridcase.accounts.import_views import admin_urls
 from gridcase.accounts.forms import UserAddForm, UserEditForm
+from gridcase.accounts.import_views import admin_urls
 from gridcase.accounts.jurisdiction import scope
 from gridcase.accounts.models import AuditEntry, User
 from gridcase.accounts.services import user_apply_role

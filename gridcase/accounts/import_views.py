@@ -77,6 +77,9 @@ def confirm(request, model_admin):
         return redirect("admin:accounts_user_import")
     planned = spreadsheet.plan_rows(rows=rows, admin=request.user)
     invalid = [p for p in planned if not p.ok]
+    if str(len(planned) - len(invalid)) != request.POST.get("expected"):
+        return _preview(request, model_admin, rows, refused=_(
+            "名单在预览后已有变化（例如有手机号刚被别的账号使用），未导入任何人：请看下面每行的结果后再确认。"))
     if invalid and request.POST.get("all_or_nothing"):
         return _preview(request, model_admin, rows, refused=_(
             "有 %(n)d 行有错误，按您的选择一个也没有导入。请改正文件后重新上传。") % {"n": len(invalid)})

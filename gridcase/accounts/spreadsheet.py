@@ -13,7 +13,7 @@ import secrets
 import zipfile
 from dataclasses import asdict, dataclass, field
 
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -247,6 +247,13 @@ def plan_rows(*, rows: list[Row], admin) -> list[Planned]:
     return planned
 
 
+def _initial_hash(password: str) -> str:
+    hasher = get_hasher()
+    if isinstance(hasher, PBKDF2PasswordHasher):
+        return hasher.encode(password, hasher.salt(), iterations=INITIAL_PASSWORD_ITERATIONS)
+    return make_password(password)
+
+
 def initial_password() -> str:
     return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
 
@@ -270,13 +277,11 @@ def workers_create(*, planned: list[Planned], admin) -> list[Created]:
     again = plan_rows(rows=[p.row for p in planned if p.ok], admin=admin)
     if any(not p.ok for p in again):
         raise ValueError(_("名单在确认前已有变化，请重新上传并预览"))
-    hasher = PBKDF2PasswordHasher()
     created = []
     for plan in again:
         password = initial_password()
         user = User(username=plan.row.phone, first_name=plan.row.name, phone=plan.row.phone, role=Role.GRID_WORKER,
-                    area=plan.village,
-                    password=hasher.encode(password, hasher.salt(), iterations=INITIAL_PASSWORD_ITERATIONS))
+                    area=plan.village, password=_initial_hash(password))
         user.full_clean(exclude=["password"])
         user.save()
         user.grids.set(plan.grid_areas)

@@ -94,7 +94,7 @@ def test_grid_search_finds_grids_by_name_within_the_chosen_area(login):
     within = client.get("/admin/autocomplete/", {**params, "area": guhe.pk}).json()["results"]
     areas = client.get("/admin/autocomplete/", {**params, "field_name": "area", "term": "古河"}).json()["results"]
 
-    assert within and all(r["text"].endswith(f"）") and GUHE in r["text"] for r in within)
+    assert within and all(r["text"].endswith("）") and GUHE in r["text"] for r in within)
     assert areas and not any(len(r["text"].split("（")[1]) > 13 for r in areas)  # no grid codes among areas
 
 
