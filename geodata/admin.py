@@ -58,6 +58,7 @@ class AreaAdmin(LeafletGeoAdmin):
             else:
                 report = self._import_upload(data, form.crs_value(), parent, jurisdiction_codes(request.user))
         context = {**self.admin_site.each_context(request), "form": form, "report": report,
+                   "preview": report.preview_geojson() if report else None,
                    "opts": self.model._meta, "title": _("导入边界")}
         return TemplateResponse(request, "admin/geodata/area/import.html", context)
 

@@ -5,6 +5,7 @@ and writing happen in one transaction with the parent areas locked, so two impor
 parent cannot both pass and then overlap.
 """
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -87,6 +88,13 @@ class ImportReport:
     @property
     def written(self) -> bool:
         return self.created + self.updated > 0
+
+    def preview_geojson(self) -> dict:
+        """The features that have a geometry, for the map beside the report: refused ones marked."""
+        return {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "geometry": json.loads(f.geom.geojson),
+             "properties": {"code": f.code, "name": f.name, "ok": not any(x.severity == ERROR for x in f.findings)}}
+            for f in self.features if f.geom is not None and not f.geom.empty]}
 
     def lines(self) -> list[str]:
         labels = {ERROR: "错误", WARNING: "警告"}

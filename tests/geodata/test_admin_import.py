@@ -118,3 +118,13 @@ def test_the_command_reports_the_same_refusals(tmp_path):
     with pytest.raises(CommandError, match="未写入任何数据"):
         call_command("import_areas", str(path), "--level", "grid", "--dry-run", stdout=out)
     assert "嵌套超过 32 层" in out.getvalue()
+
+
+def test_the_dry_run_shows_the_features_on_a_map_marking_refused_ones(login, tmp_path):
+    Area.objects.filter(parent__code=GUHE).delete()
+    west, _ = halves(shape_of(GUHE))
+    path = write_geojson(tmp_path / "g.geojson", [(f"{GUHE}001", "西网格", west), ("bad", "坏网格", west)])
+    response = post(login("admin"), path, dry_run="on")
+    features = response.context["preview"]["features"]
+    assert [(f["properties"]["name"], f["properties"]["ok"]) for f in features] == [("西网格", True), ("坏网格", False)]
+    assert 'id="boundary-preview"' in response.content.decode()
