@@ -10,7 +10,7 @@ from leaflet.admin import LeafletGeoAdmin
 
 from geodata.forms import AreaImportForm
 from geodata.importer import import_areas
-from geodata.models import Area, KeyArea
+from geodata.models import Area, KeyArea, Level
 from gridcase.accounts.jurisdiction import covers_code, jurisdiction_codes, scope
 
 
@@ -24,6 +24,22 @@ class AreaAdmin(LeafletGeoAdmin):
 
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        """The user form's pickers: a jurisdiction is a town, village or county; grids are searched
+        within the area chosen on the form (`area`, sent by static/js/admin-grids.js)."""
+        queryset, distinct = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("model_name") == "user" and request.GET.get("app_label") == "accounts":
+            field = request.GET.get("field_name")
+            if field == "area":
+                queryset = queryset.exclude(level=Level.GRID)
+            elif field == "grids":
+                queryset = queryset.filter(level=Level.GRID)
+                area_id = request.GET.get("area", "")
+                code = Area.objects.filter(pk=area_id).values_list("code", flat=True).first() if area_id.isdigit() else None
+                if code:
+                    queryset = queryset.filter(code__startswith=code)
+        return queryset, distinct
 
     def get_urls(self):
         return [path("import/", self.admin_site.admin_view(self.import_view), name="geodata_area_import")]\
@@ -42,6 +58,7 @@ class AreaAdmin(LeafletGeoAdmin):
             else:
                 report = self._import_upload(data, form.crs_value(), parent, jurisdiction_codes(request.user))
         context = {**self.admin_site.each_context(request), "form": form, "report": report,
+                   "preview": report.preview_geojson() if report else None,
                    "opts": self.model._meta, "title": _("导入边界")}
         return TemplateResponse(request, "admin/geodata/area/import.html", context)
 

@@ -5,6 +5,7 @@ and writing happen in one transaction with the parent areas locked, so two impor
 parent cannot both pass and then overlap.
 """
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -47,6 +48,7 @@ class Feature:
     geom: GEOSGeometry | None  # WGS-84
     properties: dict = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    geometry_problem: str | None = None  # why the file's geometry could not be read, if it could not
 
     @property
     def parent_code(self) -> str | None:
@@ -86,6 +88,13 @@ class ImportReport:
     @property
     def written(self) -> bool:
         return self.created + self.updated > 0
+
+    def preview_geojson(self) -> dict:
+        """The features that have a geometry, for the map beside the report: refused ones marked."""
+        return {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "geometry": json.loads(f.geom.geojson),
+             "properties": {"code": f.code, "name": f.name, "ok": not any(x.severity == ERROR for x in f.findings)}}
+            for f in self.features if f.geom is not None and not f.geom.empty]}
 
     def lines(self) -> list[str]:
         labels = {ERROR: "错误", WARNING: "警告"}
@@ -153,7 +162,9 @@ def _check_own(feature: Feature, level: str, parent_code: str | None, seen: dict
     if not feature.name:
         feature.findings.append(Finding.error("名称为空"))
     geom = feature.geom
-    if geom is None or geom.empty:
+    if feature.geometry_problem:
+        feature.findings.append(Finding.error(feature.geometry_problem))
+    elif geom is None or geom.empty:
         feature.findings.append(Finding.error("几何为空"))
     elif geom.geom_type not in ("Polygon", "MultiPolygon"):
         feature.findings.append(Finding.error(f"几何类型为 {geom.geom_type}，应为面（Polygon/MultiPolygon）"))

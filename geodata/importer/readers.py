@@ -1,6 +1,7 @@
 """Reading boundary files (GeoJSON, Shapefile, zipped Shapefile) through GDAL into WGS-84 features."""
 
 import json
+import math
 import re
 import shutil
 import tempfile
@@ -8,6 +9,8 @@ import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy
+import shapely
 from django.contrib.gis.gdal import DataSource, GDALException, SpatialReference
 from django.contrib.gis.geos import GEOSGeometry
 
@@ -52,12 +55,69 @@ MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
 UNSUPPORTED = "只接受 GeoJSON（.geojson / .json）或 Shapefile（.shp 连同 .shx/.dbf/.prj，或将它们打包的 .zip）"
 
 
-def _check_geojson(path: Path) -> None:
+# GeoJSON is a FeatureCollection → Feature → geometry → rings → positions: a few levels, plus what
+# the properties hold. Deeper is not a boundary file, and Python's parser would run out of stack on it.
+MAX_JSON_DEPTH = 32
+
+
+def _depth(document) -> int:
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_JSON_DEPTH:
+            break
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _positions_problem(coordinates, depth: int) -> str | None:
+    """Why these coordinates are not `depth` levels of arrays of finite numbers, or None."""
+    items = [(coordinates, depth)]
+    while items:
+        value, level = items.pop()
+        if level == 0:
+            if not (isinstance(value, list) and len(value) >= 2
+                    and all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in value)):
+                return "坐标不是数字对"
+            if not all(math.isfinite(n) for n in value):
+                return "坐标含非数字（NaN）或无穷大"
+        elif not isinstance(value, list):
+            return "坐标的嵌套层次不符合几何类型"
+        else:
+            items.extend((child, level - 1) for child in value)
+    return None
+
+
+POSITION_DEPTH = {"Polygon": 2, "MultiPolygon": 3, "Point": 0, "MultiPoint": 1, "LineString": 1,
+                  "MultiLineString": 2}
+
+
+def _geometry_problem(geometry) -> str | None:
+    """Why a feature's geometry cannot be read, or None (null is readable: it is reported as missing)."""
+    if geometry is None:
+        return None
+    if not isinstance(geometry, dict) or geometry.get("type") not in POSITION_DEPTH:
+        return "几何不是 GeoJSON 几何对象（应为 Polygon 或 MultiPolygon）"
+    return _positions_problem(geometry.get("coordinates"), POSITION_DEPTH[geometry["type"]])
+
+
+def _stage_geojson(source: Path, target: Path) -> dict[int, str]:
+    """Check the GeoJSON in Python before GDAL sees it; write the copy GDAL may open to `target`.
+
+    Returns the problems of single features by their 1-based position: such a feature's geometry is
+    replaced by null in the copy, so the report refuses that row with its reason and reads the others.
+    """
     try:
-        with open(path, encoding="utf-8") as f:
+        with open(source, encoding="utf-8") as f:
             document = json.load(f)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ReadError(f"无法读取该文件：不是有效的 GeoJSON（{exc}）") from None
+    except RecursionError:
+        raise ReadError(f"无法读取该文件：嵌套超过 {MAX_JSON_DEPTH} 层，不是边界文件") from None
+    if _depth(document) > MAX_JSON_DEPTH:
+        raise ReadError(f"无法读取该文件：嵌套超过 {MAX_JSON_DEPTH} 层，不是边界文件")
     if not isinstance(document, dict) or document.get("type") not in {"FeatureCollection", "Feature"}:
         raise ReadError("无法读取该文件：不是有效的 GeoJSON，顶层应为 FeatureCollection 或 Feature")
     declared = document.get("crs")
@@ -66,6 +126,20 @@ def _check_geojson(path: Path) -> None:
         if not (isinstance(declared, dict) and declared.get("type") == "name"
                 and re.fullmatch(r"(urn:ogc:def:crs:(EPSG::\d{4,6}|OGC:1\.3:CRS84)|EPSG:\d{4,6})", str(name))):
             raise ReadError("GeoJSON 的 crs 只能是 EPSG 代码（如 urn:ogc:def:crs:EPSG::4326），不接受链接或其他写法")
+    features = [document] if document["type"] == "Feature" else document.get("features")
+    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+        raise ReadError("无法读取该文件：features 应为要素（Feature）的列表")
+    problems = {}
+    for index, feature in enumerate(features, start=1):
+        problem = _geometry_problem(feature.get("geometry"))
+        if problem:
+            problems[index] = problem
+            feature["geometry"] = None
+        if not isinstance(feature.get("properties"), (dict, type(None))):
+            feature["properties"] = None
+    with open(target, "w", encoding="utf-8") as f:
+        json.dump(document, f, ensure_ascii=False, allow_nan=False)
+    return problems
 
 
 def _unzip_shapefile(path: Path, folder: Path) -> Path:
@@ -91,7 +165,8 @@ def _unzip_shapefile(path: Path, folder: Path) -> Path:
 
 @contextmanager
 def _staged(path: str):
-    """The file, checked and copied into a temporary folder of its own; yields what GDAL may open."""
+    """The file, checked and copied into a temporary folder of its own; yields what GDAL may open and
+    the problems already found in single features (by position)."""
     source = Path(path)
     if not source.is_file():
         raise ReadError(f"文件不存在：{path}")
@@ -101,16 +176,17 @@ def _staged(path: str):
             head = f.read(4)
         suffix = source.suffix.lower()
         if head.startswith(b"PK\x03\x04"):
-            yield _unzip_shapefile(source, folder)
+            yield _unzip_shapefile(source, folder), {}
         elif suffix in {".geojson", ".json"}:
-            _check_geojson(source)
-            yield shutil.copy(source, folder / "upload.geojson")
+            target = folder / "upload.geojson"
+            problems = _stage_geojson(source, target)
+            yield target, problems
         elif suffix == ".shp":
             for part in SHAPEFILE_PARTS:
                 for sibling in (source.with_suffix(part), source.with_suffix(part.upper())):
                     if sibling.is_file():
                         shutil.copy(sibling, folder / f"upload{part}")
-            yield folder / "upload.shp"
+            yield folder / "upload.shp", {}
         else:
             raise ReadError(UNSUPPORTED)
 
@@ -136,11 +212,13 @@ def read_features(path: str, *, level: str, crs: str | None = None, code_field: 
                   name_field: str = "name") -> tuple[list[Feature], list[Finding]]:
     """Features converted to WGS-84, plus notes about the file as a whole. Raises ReadError."""
     wanted = parse_crs(crs)
-    with _staged(path) as staged:
-        return _read_layer(_open(staged)[0], wanted=wanted, crs=crs, code_field=code_field, name_field=name_field)
+    with _staged(path) as (staged, problems):
+        return _read_layer(_open(staged)[0], wanted=wanted, crs=crs, code_field=code_field, name_field=name_field,
+                           problems=problems)
 
 
-def _read_layer(layer, *, wanted, crs, code_field: str, name_field: str) -> tuple[list[Feature], list[Finding]]:
+def _read_layer(layer, *, wanted, crs, code_field: str, name_field: str,
+                problems: dict[int, str]) -> tuple[list[Feature], list[Finding]]:
     fields = set(layer.fields)
     missing = [f for f in (code_field, name_field) if f not in fields]
     if missing:
@@ -159,7 +237,16 @@ def _read_layer(layer, *, wanted, crs, code_field: str, name_field: str) -> tupl
     elif wanted in NAMED_CRS and file_srs is not None and file_srs.projected:
         raise ReadError(f"文件声明的坐标系 {file_srs.name} 是投影坐标，与指定的 {crs} 不符")
 
-    bounds = layer.extent.tuple if len(layer) else (0, 0, 0, 0)
+    rows = []
+    for index, ogr_feature in enumerate(layer, start=1):
+        geom = ogr_feature.geom if _has_geometry(ogr_feature) else None
+        problem = problems.get(index) or (_coordinates_problem(geom) if geom is not None else None)
+        rows.append((index, ogr_feature, None if problem else geom, problem))
+
+    # The extent of the features that have a geometry: the layer's own fails when none has one.
+    extents = [geom.extent for _, _, geom, _ in rows if geom is not None]
+    bounds = (min(e[0] for e in extents), min(e[1] for e in extents), max(e[2] for e in extents),
+              max(e[3] for e in extents)) if extents else (0, 0, 0, 0)
     projected = isinstance(wanted, int) and wanted != 4326 and not SpatialReference(wanted).geographic
     if projected and _looks_like_degrees(bounds):
         raise ReadError(f"坐标系为 EPSG:{wanted}（投影坐标，单位米），但坐标值看起来是经纬度：文件的坐标系声明可能有误")
@@ -167,15 +254,21 @@ def _read_layer(layer, *, wanted, crs, code_field: str, name_field: str) -> tupl
         raise ReadError("坐标值超出经纬度范围：文件可能是投影坐标（单位米），却声明或指定为经纬度；请用 --crs EPSG:nnnn 指定")
 
     features = []
-    for index, ogr_feature in enumerate(layer, start=1):
+    for index, ogr_feature, geom, problem in rows:
         code = str(ogr_feature.get(code_field) or "").strip()
         name = str(ogr_feature.get(name_field) or "").strip()
         properties = {f: ogr_feature.get(f) for f in layer.fields}
-        geom = _to_wgs84(ogr_feature.geom, wanted) if _has_geometry(ogr_feature) else None
-        features.append(Feature(index=index, code=code, name=name, geom=geom, properties=properties))
+        feature = Feature(index=index, code=code, name=name, geom=_to_wgs84(geom, wanted) if geom else None,
+                          properties=properties, geometry_problem=problem)
+        features.append(feature)
         if index == 1 and wanted != "gcj02" and _declares_gcj02(properties):
             notes.append(Finding.warning("要素属性 coordinate_system 标明 GCJ-02，但未按 GCJ-02 转换（是否应使用 --crs gcj02？）"))
     return features, notes
+
+
+def _coordinates_problem(ogr_geom) -> str | None:
+    coordinates = shapely.get_coordinates(shapely.from_wkb(bytes(ogr_geom.wkb)))
+    return None if numpy.isfinite(coordinates).all() else "坐标含非数字（NaN）或无穷大"
 
 
 def _has_geometry(ogr_feature) -> bool:

@@ -1,13 +1,11 @@
 """Demo logins: six roles in 屠园镇/古河村, and the same six with suffix 2 in 耿车镇."""
 
-from django.contrib.auth.models import Group, Permission
-
 from geodata.models import Area, Level
 from gridcase.accounts.models import Role, User
+from gridcase.accounts.services import county_admins_group
 
 DEMO_PASSWORD = "gridcase-demo"
 COUNTY = "321302"
-COUNTY_ADMINS_GROUP = "区县管理员"
 
 # (username, display name, role, jurisdiction code or None for "the first village of the town")
 SIDES = {
@@ -23,14 +21,6 @@ PEOPLE = {
     "adviser": ("法律顾问", Role.LEGAL_ADVISER),
 }
 WORKER_GRIDS = 2
-
-
-def county_admins_group() -> Group:
-    group, _ = Group.objects.get_or_create(name=COUNTY_ADMINS_GROUP)
-    apps = ["geodata", "accounts", "workdays", "cases", "hazards", "patrols", "requests", "deliberation", "dashboards",
-            "escalation", "notifications", "api"]
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=apps))
-    return group
 
 
 def _jurisdiction(role: str, side: dict) -> Area:
