@@ -1,6 +1,7 @@
 """Reads: the patrol list, one patrol, and the weekly measures (each a plain function of a
 territory code and the Monday of a week, with its definition next to it in DEFINITIONS)."""
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -82,6 +83,12 @@ def patrol_findings(*, user, patrol: Patrol) -> dict:
         "hazards": hazards_visible_to(user=user).filter(patrol=patrol).order_by("reported_at"),
         "requests": requests_visible_to(user=user).filter(patrol=patrol).order_by("registered_at"),
     }
+
+
+def grid_outline(*, patrol: Patrol) -> dict:
+    """The patrol's grid as GeoJSON for the phone's map (a grid is a few hundred metres across)."""
+    return {"type": "Feature", "geometry": json.loads(patrol.grid.geom.json),
+            "properties": {"name": patrol.grid.name}}
 
 
 class PatrolNotVisible(ValueError):

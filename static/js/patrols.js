@@ -1,7 +1,10 @@
-// The phone's patrol recorder: watches the position while the page is open, keeps every fix in
-// localStorage until the server has it, and uploads them in batches (every 30 s, or sooner when
-// 20 are waiting), retrying with back-off when there is no signal. Each fix carries its own id
-// and time, so a batch the server got but whose answer was lost is simply counted duplicate.
+// The phone's patrol page. The recorder watches the position while the page is open, keeps every fix
+// in localStorage until the server has it, and uploads them in batches (every 30 s, or sooner when
+// 20 are waiting), retrying with back-off when there is no signal. Each fix carries its own id and
+// time, so a batch the server got but whose answer was lost is simply counted duplicate.
+// The map shows the grid, the check points, the track so far and the worker's dot; a finding is
+// logged from a sheet on this page (so the recorder never stops) at the current fix; 结束巡逻 asks
+// first, in a dialog.
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("patrol-config").textContent);
@@ -19,6 +22,8 @@
   let failures = 0;
   let timer = null;
   let lastAt = 0;
+  let latest = null;  // the newest fix, whatever MIN_GAP_MS kept: where a finding is logged
+  const trackMap = patrolMap();
 
   function save() {
     localStorage.setItem(key, JSON.stringify(queue));
@@ -48,9 +53,12 @@
   }
 
   function record(position) {
+    const c = position.coords;
+    latest = { lon: c.longitude, lat: c.latitude, acc: c.accuracy };
+    trackMap.here(latest);
     if (position.timestamp - lastAt < MIN_GAP_MS || position.timestamp === lastAt) return;
     lastAt = position.timestamp;
-    const c = position.coords;
+    trackMap.extend(latest);
     queue.push({ id: uuid(), t: position.timestamp, lon: c.longitude, lat: c.latitude, acc: c.accuracy });
     totals.recorded += 1;
     save();
@@ -115,19 +123,8 @@
   }
 
   window.addEventListener("online", () => { failures = Math.max(0, failures); schedule(0); });
-  const finish = $("finish-form");
-  if (finish) {
-    finish.addEventListener("submit", async (event) => {
-      if (!queue.length) return;
-      event.preventDefault();
-      show("正在上传剩余轨迹点…");
-      for (let i = 0; i < 5 && queue.length; i += 1) {
-        if (!(await upload())) break;
-      }
-      if (queue.length && !confirm(`还有 ${queue.length} 个点未上传（无信号）。仍然结束巡逻？未上传的点以后会补传。`)) return;
-      finish.submit();
-    });
-  }
+  finishDialog();
+  findingSheet();
 
   render();
   if (config.ongoing && navigator.geolocation) {
@@ -140,4 +137,181 @@
     show(queue.length ? "正在补传未上传的轨迹点…" : "巡逻已结束。");
   }
   schedule(queue.length ? 0 : EVERY_MS);
+
+  // ---------------------------------------------------------------- the map
+  // WGS-84 data on a blank background: the grid, check points (green: checked in, red: not yet), the
+  // track the server has plus the fixes recorded since, and the worker's dot with its accuracy.
+  function patrolMap() {
+    const map = L.map("record-map", { attributionControl: false });
+    const grid = L.geoJSON(config.grid, { style: { color: "#2c8a4b", weight: 2, fillOpacity: 0.05 }, interactive: false })
+      .addTo(map);
+    map.fitBounds(grid.getBounds(), { padding: [8, 8] });  // a view before any circle is measured
+    const trail = L.polyline([], { color: "#1f5fa8", weight: 4, className: "patrol-track" }).addTo(map);
+    let dot = null;
+    let ring = null;
+    fetch(config.trackUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((r) => { if (!r.ok) throw new Error(`${config.trackUrl}: ${r.status}`); return r.json(); })
+      .then((data) => {
+        const stored = data.track ? data.track.coordinates.map(([lon, lat]) => [lat, lon]) : [];
+        trail.setLatLngs(stored.concat(trail.getLatLngs()));
+        L.geoJSON(data.check_points, {
+          pointToLayer: (f, at) => L.circle(at, {
+            radius: f.properties.radius_m, color: f.properties.checked ? "#2c8a4b" : "#b3261e",
+            className: f.properties.checked ? "check-point checked" : "check-point",
+          }).bindTooltip(f.properties.name),
+        }).addTo(map);
+        document.getElementById("record-map").dataset.loaded = "true";
+      })
+      .catch((error) => {
+        show("轨迹地图加载失败，位置仍在记录。", true);
+        throw error;  // surface it (console, browser tests)
+      });
+    return {
+      here(fix) {
+        const at = [fix.lat, fix.lon];
+        if (!dot) {
+          ring = L.circle(at, { radius: fix.acc || 0, weight: 1, fillOpacity: 0.1, interactive: false }).addTo(map);
+          dot = L.circleMarker(at, { radius: 7, color: "#fff", weight: 2, fillColor: "#d2462c", fillOpacity: 1,
+                                     className: "worker-dot" }).addTo(map);
+        }
+        dot.setLatLng(at);
+        ring.setLatLng(at).setRadius(fix.acc || 0);
+        if (!map.getBounds().contains(at)) map.panTo(at);
+      },
+      extend(fix) {
+        trail.addLatLng([fix.lat, fix.lon]);
+        document.getElementById("record-map").dataset.points = String(trail.getLatLngs().length);
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- 结束巡逻, after a confirmation
+  function finishDialog() {
+    const dialog = $("finish-dialog");
+    if (!dialog) return;
+    const form = $("finish-form");
+    const warning = $("finish-warning");
+    let warned = false;
+    $("open-finish").addEventListener("click", () => {
+      const found = document.querySelectorAll("#findings li").length;
+      $("finish-summary").textContent = `已记录 ${totals.recorded} 个位置，里程约 ${Math.round(totals.distance)} 米，`
+        + `本次发现 ${found} 件。结束后不再记录位置。`;
+      warning.hidden = true;
+      warned = false;
+      dialog.showModal();
+    });
+    $("finish-cancel").addEventListener("click", () => dialog.close());
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const button = $("finish-confirm");
+      button.disabled = true;
+      try {
+        for (let i = 0; i < 5 && queue.length; i += 1) {
+          warning.hidden = false;
+          warning.textContent = "正在上传剩余轨迹点…";
+          if (!(await upload())) break;
+        }
+        if (queue.length && !warned) {
+          warned = true;
+          warning.hidden = false;
+          warning.textContent = `还有 ${queue.length} 个点未上传（无信号）。再点「确认结束」仍然结束，未上传的点以后打开本页时补传。`;
+          return;
+        }
+        form.submit();
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- a finding, logged on this page
+  function findingSheet() {
+    const sheet = $("finding-sheet");
+    if (!sheet) return;
+    const form = $("finding-form");
+    const errors = $("finding-errors");
+    const where = $("finding-where");
+
+    function kindChanged() {
+      const kind = form.elements.kind.value;
+      for (const label of form.querySelectorAll("label[data-kind]")) {
+        label.hidden = label.dataset.kind !== kind;
+        label.querySelector("select").disabled = label.hidden;
+      }
+    }
+
+    function place(fix) {
+      form.elements.lon.value = fix ? fix.lon : "";
+      form.elements.lat.value = fix ? fix.lat : "";
+      where.textContent = fix ? `位置：当前定位（精度约 ${Math.round(fix.acc)} 米）` : "位置：等待定位…";
+    }
+
+    function showErrors(list) {
+      errors.replaceChildren(...list.map((text) => { const li = document.createElement("li"); li.textContent = text; return li; }));
+      errors.hidden = !list.length;
+    }
+
+    function labelled(name, messages) {
+      const field = form.elements[name];
+      const label = field && field.closest ? field.closest("label") : null;
+      const caption = label && label.firstChild.nodeType === Node.TEXT_NODE ? label.firstChild.textContent.trim() : "";
+      return messages.map((m) => (caption ? `${caption}：${m}` : m));
+    }
+
+    function added(found) {
+      const li = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = found.url;
+      link.textContent = found.number;
+      li.append(`${found.label} `, link, ` ${found.title}`);
+      $("findings").append(li);
+      $("no-findings").hidden = true;
+    }
+
+    for (const radio of form.querySelectorAll("input[name=kind]")) radio.addEventListener("change", kindChanged);
+    kindChanged();
+    $("open-finding").addEventListener("click", () => {
+      if (!form.elements.client_id.value) form.elements.client_id.value = uuid();
+      place(latest);
+      sheet.showModal();
+    });
+    $("finding-cancel").addEventListener("click", () => sheet.close());
+
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (!form.elements.lon.value) place(latest);
+      if (!form.elements.lon.value) { showErrors(["尚未获得定位，请稍候再提交"]); return; }
+      const button = $("finding-submit");
+      button.disabled = true;
+      showErrors([]);
+      try {
+        let response;
+        try {
+          response = await fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin",
+                                                 headers: { Accept: "application/json" } });
+        } catch (error) {
+          showErrors(["网络不通，未能登记。填写的内容仍在，有信号后再点「登记」（不会重复登记）。"]);
+          return;
+        }
+        const body = await response.json().catch(() => ({}));
+        if (response.status === 201) {
+          added(body);
+          form.reset();
+          form.elements.client_id.value = "";
+          kindChanged();
+          sheet.close();
+          $("finding-done").textContent = body.message;
+          $("finding-done").hidden = false;
+          return;
+        }
+        if (response.status === 400 && body.errors) {
+          showErrors(Object.entries(body.errors).flatMap(([name, messages]) => labelled(name, messages)));
+          return;
+        }
+        showErrors([`登记失败（${response.status}），填写的内容仍在，请稍后再试。`]);
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
 })();
