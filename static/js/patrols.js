@@ -23,6 +23,7 @@
   let timer = null;
   let lastAt = 0;
   let latest = null;  // the newest fix, whatever MIN_GAP_MS kept: where a finding is logged
+  let onFix = () => {};  // the finding sheet follows the position while it is open
   const trackMap = patrolMap();
 
   function save() {
@@ -56,6 +57,7 @@
     const c = position.coords;
     latest = { lon: c.longitude, lat: c.latitude, acc: c.accuracy };
     trackMap.here(latest);
+    onFix(latest);
     if (position.timestamp - lastAt < MIN_GAP_MS || position.timestamp === lastAt) return;
     lastAt = position.timestamp;
     trackMap.extend(latest);
@@ -268,6 +270,7 @@
       $("no-findings").hidden = true;
     }
 
+    onFix = (fix) => { if (sheet.open) place(fix); };
     for (const radio of form.querySelectorAll("input[name=kind]")) radio.addEventListener("change", kindChanged);
     kindChanged();
     $("open-finding").addEventListener("click", () => {
@@ -279,8 +282,14 @@
 
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      if (!form.elements.lon.value) place(latest);
-      if (!form.elements.lon.value) { showErrors(["尚未获得定位，请稍候再提交"]); return; }
+      place(latest);  // where the worker stands now
+      // What can be told at once, without a round trip (the server checks it all again).
+      const missing = [];
+      if (!form.elements.text.value.trim()) missing.push("请用一句话写下发现了什么");
+      const category = form.querySelector("label[data-kind]:not([hidden]) select");
+      if (!category.value) missing.push(`请选择${category.closest("label").firstChild.textContent.trim()}`);
+      if (!form.elements.lon.value) missing.push("尚未获得定位，请稍候再提交");
+      if (missing.length) { showErrors(missing); return; }
       const button = $("finding-submit");
       button.disabled = true;
       showErrors([]);
