@@ -73,7 +73,7 @@ def patrol_detail(request, patrol_id):
         "actions": [a for a, states in TRANSITIONS.items() if manage and patrol.status in states],
         "is_worker": patrol.workers.filter(pk=request.user.pk).exists(),
         "cancel_form": forms.CancelForm(initial={"version": patrol.version}),
-        "track_url": reverse("patrols:api-track", args=[patrol.pk]),
+        "track_url": reverse("patrols:api-track", args=[patrol.pk]), "grid": selectors.grid_outline(patrol=patrol),
     })
 
 

@@ -171,6 +171,16 @@ def test_the_detail_page_draws_the_track_and_the_check_points_without_a_script_e
         assert page.locator("#patrol-map path.check-point.checked").count() == 1
         assert "轨迹加载失败" not in page.inner_text("#patrol-map")
         page.screenshot(path=str(ARTIFACTS / "patrol-detail-track.png"))
+
+        # From here too, 结束巡逻 asks first.
+        page.click("#open-finish")
+        page.wait_for_selector("#finish-dialog[open]")
+        page.click("#finish-cancel")
+        assert Patrol.objects.get(pk=patrol.pk).status == "ongoing"
+        page.click("#open-finish")
+        page.click("#finish-confirm")
+        page.wait_for_selector("text=巡逻状态：已结束")
+        assert Patrol.objects.get(pk=patrol.pk).status == "finished"
         assert watched.errors == []
     finally:
         context.close()
