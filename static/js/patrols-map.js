@@ -29,7 +29,8 @@
         }).bindPopup(`${text(f.properties.name)}<br>${f.properties.checked ? "已打卡" : "未打卡"}`),
       }).addTo(layers);
       const bounds = layers.getBounds();
-      if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 18 });
+      // No animation: the page is ready (data-loaded) when the track is where it will stay.
+      if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 18, animate: false });
       element.dataset.loaded = "true";
     })
     .catch((error) => {

@@ -172,7 +172,7 @@
       here(fix) {
         const at = [fix.lat, fix.lon];
         if (!dot) {
-          map.setView(at, Math.max(map.getZoom(), 17));  // close enough to see the steps
+          map.setView(at, Math.max(map.getZoom(), 17), { animate: false });  // close enough to see the steps
           ring = L.circle(at, { radius: fix.acc || 0, weight: 1, fillOpacity: 0.1, interactive: false }).addTo(map);
           dot = L.circleMarker(at, { radius: 7, color: "#fff", weight: 2, fillColor: "#d2462c", fillOpacity: 1,
                                      className: "worker-dot" }).addTo(map);
