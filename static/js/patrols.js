@@ -24,6 +24,7 @@
   let lastAt = 0;
   let latest = null;  // the newest fix, whatever MIN_GAP_MS kept: where a finding is logged
   let onFix = () => {};  // the finding sheet follows the position while it is open
+  let flushWaiting = async () => {};  // sends the findings kept on the phone
   const trackMap = patrolMap();
 
   function save() {
@@ -96,6 +97,7 @@
         save();
         render();
         show(`已上传（保存 ${body.stored}，重复 ${body.duplicates}，剔除 ${body.dropped}）`);
+        document.dispatchEvent(new Event("patrol:uploaded"));
         return true;
       }
       if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
@@ -125,9 +127,6 @@
   }
 
   window.addEventListener("online", () => { failures = Math.max(0, failures); schedule(0); });
-  finishDialog();
-  findingSheet();
-
   render();
   if (config.ongoing && navigator.geolocation) {
     navigator.geolocation.watchPosition(record, (error) => {
@@ -209,6 +208,12 @@
       const button = $("finish-confirm");
       button.disabled = true;
       try {
+        await flushWaiting();
+        if (pendingFindings) {
+          warning.hidden = false;
+          warning.textContent = `还有 ${pendingFindings} 条发现尚未登记（无信号或需修改），请先处理再结束巡逻。`;
+          return;
+        }
         for (let i = 0; i < 5 && queue.length; i += 1) {
           warning.hidden = false;
           warning.textContent = "正在上传剩余轨迹点…";
@@ -228,12 +233,37 @@
   }
 
   // ---------------------------------------------------------------- a finding, logged on this page
+  // Each finding is kept on the phone (IndexedDB: its words and its photos) from the moment it is
+  // submitted until the server has it, so no signal — or a closed page — loses nothing: it is sent
+  // when the signal is back, with the same client_id, so a retry never logs it twice.
+  function findingStore(mode, work) {
+    return new Promise((resolve, reject) => {
+      const open = indexedDB.open("gridcase-patrol", 1);
+      open.onupgradeneeded = () => open.result.createObjectStore("findings", { keyPath: "client_id" });
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        const tx = db.transaction("findings", mode);
+        const request = work(tx.objectStore("findings"));
+        tx.oncomplete = () => { db.close(); resolve(request.result); };
+        tx.onerror = tx.onabort = () => { db.close(); reject(tx.error); };
+      };
+    });
+  }
+  const waitingFindings = () => findingStore("readonly", (s) => s.getAll())
+    .then((items) => items.filter((item) => item.patrol === config.patrol).sort((a, b) => a.queued_at.localeCompare(b.queued_at)));
+  const keepFinding = (item) => findingStore("readwrite", (s) => s.put(item));
+  const dropFinding = (id) => findingStore("readwrite", (s) => s.delete(id));
+  let pendingFindings = 0;  // for the finish dialog
+
   function findingSheet() {
     const sheet = $("finding-sheet");
     if (!sheet) return;
     const form = $("finding-form");
     const errors = $("finding-errors");
     const where = $("finding-where");
+    const KIND_LABELS = { case: "纠纷", hazard: "隐患", request: "诉求" };
+    let flushing = false;
 
     function kindChanged() {
       const kind = form.elements.kind.value;
@@ -249,26 +279,142 @@
       where.textContent = fix ? `位置：当前定位（精度约 ${Math.round(fix.acc)} 米）` : "位置：等待定位…";
     }
 
+    function element(tag, text, className) {
+      const node = document.createElement(tag);
+      if (text) node.textContent = text;
+      if (className) node.className = className;
+      return node;
+    }
+
     function showErrors(list) {
-      errors.replaceChildren(...list.map((text) => { const li = document.createElement("li"); li.textContent = text; return li; }));
+      errors.replaceChildren(...list.map((text) => element("li", text)));
       errors.hidden = !list.length;
     }
 
-    function labelled(name, messages) {
-      const field = form.elements[name];
-      const label = field && field.closest ? field.closest("label") : null;
-      const caption = label && label.firstChild.nodeType === Node.TEXT_NODE ? label.firstChild.textContent.trim() : "";
-      return messages.map((m) => (caption ? `${caption}：${m}` : m));
+    function labelled(errorsByField) {
+      return Object.entries(errorsByField).flatMap(([name, messages]) => {
+        const field = form.elements[name];
+        const label = field && field.closest ? field.closest("label") : null;
+        const caption = label && label.firstChild.nodeType === Node.TEXT_NODE ? label.firstChild.textContent.trim() : "";
+        return messages.map((m) => (caption ? `${caption}：${m}` : m));
+      });
     }
 
-    function added(found) {
-      const li = document.createElement("li");
-      const link = document.createElement("a");
+    function snapshot() {
+      const fields = [];
+      const files = [];
+      for (const [name, value] of new FormData(form)) {
+        if (typeof value === "string") fields.push([name, value]);
+        else if (value.size) files.push({ field: name, name: value.name, type: value.type, blob: value });
+      }
+      const kind = form.elements.kind.value;
+      return { client_id: form.elements.client_id.value, patrol: config.patrol, fields, files, kind,
+               label: KIND_LABELS[kind], title: form.elements.text.value.trim(), queued_at: new Date().toISOString() };
+    }
+
+    // One POST. Resolves to the server's answer (201: logged, 400: what to correct, else: try later);
+    // rejects when there is no network.
+    async function send(item) {
+      const body = new FormData();
+      for (const [name, value] of item.fields) body.append(name, value);
+      for (const file of item.files) body.append(file.field, file.blob, file.name);
+      body.set("csrfmiddlewaretoken", csrf());  // the page's token, newer than a stored one
+      const response = await fetch(config.findingUrl, { method: "POST", body, credentials: "same-origin",
+                                                        headers: { Accept: "application/json" } });
+      return { status: response.status, body: await response.json().catch(() => ({})) };
+    }
+
+    function logged(found) {
+      const li = element("li", `${found.label} `);
+      const link = element("a", found.number);
       link.href = found.url;
-      link.textContent = found.number;
-      li.append(`${found.label} `, link, ` ${found.title}`);
-      $("findings").append(li);
-      $("no-findings").hidden = true;
+      li.append(link, ` ${found.title}`);
+      return li;
+    }
+
+    async function renderWaiting() {
+      const items = await waitingFindings();
+      pendingFindings = items.length;
+      for (const old of document.querySelectorAll("#findings li.waiting")) old.remove();
+      for (const item of items) {
+        const li = element("li", `${item.label} `, "waiting");
+        li.dataset.clientId = item.client_id;
+        li.append(element("strong", item.title), " ");
+        if (item.errors) {
+          li.append(element("span", `未能登记：${item.errors.join("；")}`, "error"), " ");
+          const edit = element("button", "修改后重新登记", "link");
+          edit.type = "button";
+          edit.addEventListener("click", () => restore(item));
+          li.append(edit);
+        } else {
+          li.append(element("span", "待发送（已存在手机上，有信号后自动登记）", "hint"));
+        }
+        $("findings").append(li);
+      }
+      $("no-findings").hidden = Boolean($("findings").children.length);
+    }
+
+    function done(found) {
+      $("findings").append(logged(found));
+      $("finding-done").textContent = found.message;
+      $("finding-done").hidden = false;
+    }
+
+    async function flushFindings() {
+      if (flushing) return;
+      flushing = true;
+      try {
+        for (const item of await waitingFindings()) {
+          if (item.errors) continue;
+          let answer;
+          try {
+            answer = await send(item);
+          } catch (error) {
+            break;  // still no network: keep them all for the next try
+          }
+          if (answer.status === 201) {
+            await dropFinding(item.client_id);
+            done(answer.body);
+          } else if (answer.status === 400 && answer.body.errors) {
+            await keepFinding({ ...item, errors: labelled(answer.body.errors) });
+          } else {
+            break;  // the server is not well: try later
+          }
+        }
+      } finally {
+        flushing = false;
+        await renderWaiting();
+      }
+    }
+
+    // A finding the server refused, back in the sheet to be corrected (its photos too).
+    function restore(item) {
+      form.reset();
+      for (const [name, value] of item.fields) {
+        const field = form.elements[name];
+        if (!field || name === "csrfmiddlewaretoken") continue;
+        if (field instanceof RadioNodeList) {
+          for (const radio of field) radio.checked = radio.value === value;
+        } else {
+          field.value = value;
+        }
+      }
+      const photos = new DataTransfer();
+      for (const file of item.files) photos.items.add(new File([file.blob], file.name, { type: file.type }));
+      form.elements.photos.files = photos.files;
+      form.elements.photos.dispatchEvent(new Event("change"));
+      kindChanged();
+      showErrors(item.errors || []);
+      sheet.showModal();
+    }
+
+    function freshSheet() {
+      form.reset();
+      form.elements.client_id.value = "";
+      form.elements.photos.dispatchEvent(new Event("change"));
+      kindChanged();
+      showErrors([]);
+      sheet.close();
     }
 
     onFix = (fix) => { if (sheet.open) place(fix); };
@@ -277,6 +423,7 @@
     $("open-finding").addEventListener("click", () => {
       if (!form.elements.client_id.value) form.elements.client_id.value = uuid();
       place(latest);
+      showErrors([]);
       sheet.showModal();
     });
     $("finding-cancel").addEventListener("click", () => sheet.close());
@@ -294,34 +441,40 @@
       const button = $("finding-submit");
       button.disabled = true;
       showErrors([]);
+      const item = snapshot();
       try {
-        let response;
+        await keepFinding(item);  // on the phone first: nothing is lost whatever happens next
+        let answer;
         try {
-          response = await fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin",
-                                                 headers: { Accept: "application/json" } });
+          answer = await send(item);
         } catch (error) {
-          showErrors(["网络不通，未能登记。填写的内容仍在，有信号后再点「登记」（不会重复登记）。"]);
-          return;
-        }
-        const body = await response.json().catch(() => ({}));
-        if (response.status === 201) {
-          added(body);
-          form.reset();
-          form.elements.client_id.value = "";
-          kindChanged();
-          sheet.close();
-          $("finding-done").textContent = body.message;
+          freshSheet();
+          $("finding-done").textContent = `网络不通：「${item.title}」已存在手机上，有信号后自动登记。`;
           $("finding-done").hidden = false;
           return;
         }
-        if (response.status === 400 && body.errors) {
-          showErrors(Object.entries(body.errors).flatMap(([name, messages]) => labelled(name, messages)));
-          return;
+        if (answer.status === 201) {
+          await dropFinding(item.client_id);
+          freshSheet();
+          done(answer.body);
+        } else if (answer.status === 400 && answer.body.errors) {
+          await dropFinding(item.client_id);  // it is in the sheet, to be corrected
+          showErrors(labelled(answer.body.errors));
+        } else {
+          showErrors([`登记失败（${answer.status}），已存在手机上，稍后自动重试。`]);
         }
-        showErrors([`登记失败（${response.status}），填写的内容仍在，请稍后再试。`]);
       } finally {
         button.disabled = false;
+        await renderWaiting();
       }
     });
+
+    window.addEventListener("online", flushFindings);
+    document.addEventListener("patrol:uploaded", flushFindings);  // the signal is back
+    flushWaiting = flushFindings;
+    renderWaiting().then(flushFindings);
   }
+
+  finishDialog();
+  findingSheet();
 })();

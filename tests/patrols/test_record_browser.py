@@ -122,9 +122,23 @@ def test_the_phone_records_logs_a_finding_without_stopping_survives_offline_and_
         page.wait_for_function("() => Number(document.getElementById('pending').textContent) >= 4", timeout=30_000)
         page.wait_for_function("() => document.getElementById('record-status').textContent.includes('暂时无法上传')",
                                timeout=30_000)
+
+        # A finding with no signal waits on the phone, and is logged when the signal is back.
+        page.click("#open-finding")
+        page.check("input[name=kind][value=hazard]")
+        page.select_option("#id_hazard_category", label="消防")
+        page.fill("#id_text", "配电箱门敞开")
+        page.click("#finding-submit")
+        page.wait_for_selector("#findings li.waiting")
+        assert "已存在手机上" in page.inner_text("#finding-done")
+        assert "待发送" in page.inner_text("#findings li.waiting")
+        page.screenshot(path=str(ARTIFACTS / "patrol-record-finding-waiting.png"))
         context.set_offline(False)
         page.wait_for_function("() => document.getElementById('pending').textContent === '0'", timeout=30_000)
+        page.wait_for_function("() => !document.querySelector('#findings li.waiting')", timeout=30_000)
         watched.offline = False
+        assert "配电箱门敞开" in page.inner_text("#findings")
+        assert patrol.hazards.get().title == "配电箱门敞开"
 
         assert stored(page) == 11
         assert TrackPoint.objects.filter(patrol=patrol).count() == 11
@@ -134,7 +148,7 @@ def test_the_phone_records_logs_a_finding_without_stopping_survives_offline_and_
         # 结束巡逻 asks first; 继续巡逻 keeps it running.
         page.click("#open-finish")
         page.wait_for_selector("#finish-dialog[open]")
-        assert "本次发现 1 件" in page.inner_text("#finish-summary")
+        assert "本次发现 2 件" in page.inner_text("#finish-summary")
         page.screenshot(path=str(ARTIFACTS / "patrol-record-finish-dialog.png"))
         page.click("#finish-cancel")
         assert Patrol.objects.get(pk=patrol.pk).status == "ongoing"
