@@ -354,10 +354,16 @@
       $("no-findings").hidden = Boolean($("findings").children.length);
     }
 
+    function notice(text, error) {
+      const line = $("finding-done");
+      line.textContent = text;
+      line.classList.toggle("error", Boolean(error));
+      line.hidden = false;
+    }
+
     function done(found) {
       $("findings").append(logged(found));
-      $("finding-done").textContent = found.message;
-      $("finding-done").hidden = false;
+      notice(found.message);
     }
 
     async function flushFindings() {
@@ -376,7 +382,9 @@
             await dropFinding(item.client_id);
             done(answer.body);
           } else if (answer.status === 400 && answer.body.errors) {
-            await keepFinding({ ...item, errors: labelled(answer.body.errors) });
+            const errors = labelled(answer.body.errors);
+            await keepFinding({ ...item, errors });
+            notice(`「${item.title}」未能登记：${errors.join("；")}。请在下方「本次巡逻发现」中修改后重新登记。`, true);
           } else {
             break;  // the server is not well: try later
           }
@@ -449,8 +457,7 @@
           answer = await send(item);
         } catch (error) {
           freshSheet();
-          $("finding-done").textContent = `网络不通：「${item.title}」已存在手机上，有信号后自动登记。`;
-          $("finding-done").hidden = false;
+          notice(`网络不通：「${item.title}」已存在手机上，有信号后自动登记。`);
           return;
         }
         if (answer.status === 201) {

@@ -18,6 +18,7 @@ from gridcase.patrols import services
 from gridcase.patrols.models import CheckPoint, Patrol, TrackPoint
 from tests.conftest import ARTIFACTS, _serve
 from tests.front.test_map_browser import log_in
+from tests.images import PNG
 
 from .conftest import offset, walk
 
@@ -160,6 +161,55 @@ def test_the_phone_records_logs_a_finding_without_stopping_survives_offline_and_
         assert Patrol.objects.get(pk=patrol.pk).status == "finished"
         assert "两户因排水沟堵塞争吵" in page.inner_text("main")
         page.screenshot(path=str(ARTIFACTS / "patrol-detail-after-finish.png"), full_page=True)
+        assert watched.errors == []
+    finally:
+        context.close()
+
+
+def test_a_finding_refused_after_waiting_offline_goes_back_into_the_sheet_and_is_logged_once_corrected(
+        browser, hurried_url, patrol):
+    inside = patrol.grid.geom.point_on_surface
+    outside = User.objects.get(username="worker2").grids.order_by("code").first().geom.point_on_surface
+    context = browser.new_context(**PHONE, geolocation={"longitude": outside.x, "latitude": outside.y, "accuracy": 8})
+    page = context.new_page()
+    watched = Watched(page)
+    try:
+        log_in(page, hurried_url, "worker")
+        page.goto(f"{hurried_url}/patrols/{patrol.pk}/record/")
+        page.wait_for_selector("#record-map path.worker-dot")
+        context.set_offline(True)
+        watched.offline = True
+        page.click("#open-finding")
+        page.select_option("#id_case_category", label="邻里纠纷")
+        page.fill("#id_text", "邻居占道堆放杂物")
+        page.set_input_files("#id_photos", files=[{"name": "杂物.png", "mimeType": "image/png", "buffer": PNG}])
+        page.click("#finding-submit")
+        page.wait_for_selector("#findings li.waiting")
+
+        # Back online, the server refuses it (the phone stood outside the worker's grids): it says so and keeps it.
+        context.set_offline(False)
+        page.wait_for_selector("#findings li.waiting .error")
+        watched.offline = False
+        refused = [e for e in watched.errors if "/findings/" in e or "400 (Bad Request)" in e]
+        assert refused and len(refused) == len(watched.errors), watched.errors
+        watched.errors.clear()
+        assert "辖区" in page.inner_text("#findings li.waiting")
+        assert "未能登记" in page.inner_text("#finding-done.error")
+        page.screenshot(path=str(ARTIFACTS / "patrol-record-finding-refused.png"))
+
+        # Corrected in the sheet: the words and the photo are still there; sent from inside the grid.
+        page.click("#findings li.waiting button")
+        page.wait_for_selector("#finding-sheet[open]")
+        assert page.input_value("#id_text") == "邻居占道堆放杂物"
+        assert page.evaluate("() => document.getElementById('id_photos').files.length") == 1
+        assert "辖区" in page.inner_text("#finding-errors")
+        context.set_geolocation({"longitude": inside.x, "latitude": inside.y, "accuracy": 8})
+        page.wait_for_function("() => document.getElementById('finding-where').textContent.includes('当前定位')")
+        page.click("#finding-submit")
+        page.wait_for_function("() => !document.querySelector('#findings li.waiting')", timeout=30_000)
+        case = patrol.cases.get()
+        assert case.title == "邻居占道堆放杂物" and case.attachments.count() == 1
+        assert page.locator("#findings li").count() == 1
         assert watched.errors == []
     finally:
         context.close()
