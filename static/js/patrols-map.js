@@ -1,5 +1,5 @@
 // The patrol detail map: the kept track, dropped fixes in grey, check points (green: checked in,
-// red: missed) with their radius, in the patrol's grid. WGS-84 data on a blank background (no basemap needed).
+// red: missed) with their radius, the findings (orange), in the patrol's grid. WGS-84 data on a blank background (no basemap needed).
 (function () {
   "use strict";
   const element = document.getElementById("patrol-map");
@@ -27,6 +27,11 @@
           radius: f.properties.radius_m, color: f.properties.checked ? "#2c8a4b" : "#b3261e",
           className: f.properties.checked ? "check-point checked" : "check-point",
         }).bindPopup(`${text(f.properties.name)}<br>${f.properties.checked ? "已打卡" : "未打卡"}`),
+      }).addTo(layers);
+      L.geoJSON(data.findings, {
+        pointToLayer: (f, at) => L.circleMarker(at, { radius: 7, color: "#fff", weight: 2, fillColor: "#e08a00",
+                                                      fillOpacity: 1, className: "finding-mark" })
+          .bindPopup(`${text(f.properties.label)} <a href="${encodeURI(f.properties.url)}">${text(f.properties.number)}</a><br>${text(f.properties.title)}`),
       }).addTo(layers);
       const bounds = layers.getBounds();
       // No animation: the page is ready (data-loaded) when the track is where it will stay.

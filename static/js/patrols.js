@@ -161,13 +161,24 @@
             className: f.properties.checked ? "check-point checked" : "check-point",
           }).bindTooltip(f.properties.name),
         }).addTo(map);
+        for (const f of data.findings.features) {
+          const [lon, lat] = f.geometry.coordinates;
+          mark({ lon, lat }, f.properties);
+        }
         document.getElementById("record-map").dataset.loaded = "true";
       })
       .catch((error) => {
         show("轨迹地图加载失败，位置仍在记录。", true);
         throw error;  // surface it (console, browser tests)
       });
+    function mark(at, found) {
+      const label = document.createElement("span");
+      label.textContent = `${found.label} ${found.number} ${found.title}`;
+      L.circleMarker([at.lat, at.lon], { radius: 7, color: "#fff", weight: 2, fillColor: "#e08a00", fillOpacity: 1,
+                                         className: "finding-mark" }).bindTooltip(label).addTo(map);
+    }
     return {
+      mark,
       here(fix) {
         const at = [fix.lat, fix.lon];
         if (!dot) {
@@ -361,7 +372,9 @@
       line.hidden = false;
     }
 
-    function done(found) {
+    function done(found, item) {
+      const at = Object.fromEntries(item.fields.filter(([name]) => name === "lon" || name === "lat"));
+      trackMap.mark({ lon: Number(at.lon), lat: Number(at.lat) }, found);
       $("findings").append(logged(found));
       notice(found.message);
     }
@@ -380,7 +393,7 @@
           }
           if (answer.status === 201) {
             await dropFinding(item.client_id);
-            done(answer.body);
+            done(answer.body, item);
           } else if (answer.status === 400 && answer.body.errors) {
             const errors = labelled(answer.body.errors);
             await keepFinding({ ...item, errors });
@@ -463,7 +476,7 @@
         if (answer.status === 201) {
           await dropFinding(item.client_id);
           freshSheet();
-          done(answer.body);
+          done(answer.body, item);
         } else if (answer.status === 400 && answer.body.errors) {
           await dropFinding(item.client_id);  // it is in the sheet, to be corrected
           showErrors(labelled(answer.body.errors));

@@ -59,6 +59,7 @@ def test_a_worker_patrols_logs_a_hazard_midway_while_the_track_keeps_recording_a
     page.wait_for_selector("#finding-done:not([hidden])")
     assert "轨迹仍在记录" in page.inner_text("#finding-done")
     assert HAZARD in page.inner_text("#findings")
+    assert page.locator("#record-map path.finding-mark").count() == 1  # where it was found
     assert re.search(r"/patrols/\d+/record/$", page.url)  # never left the page
     [(reported_at, photos)] = journey.sql(
         "SELECT h.reported_at, (SELECT count(*) FROM hazards_hazardphoto p WHERE p.hazard_id = h.id)"
@@ -86,6 +87,7 @@ def test_a_worker_patrols_logs_a_hazard_midway_while_the_track_keeps_recording_a
     # The patrol's page: the track drawn in the grid, the hazard among its findings.
     page.wait_for_selector("#patrol-map[data-loaded=true]")
     assert page.locator("#patrol-map path.patrol-track").count() == 1
+    assert page.locator("#patrol-map path.finding-mark").count() == 1
     assert "轨迹加载失败" not in page.inner_text("#patrol-map")
     assert HAZARD in page.inner_text("main")
     journey.shot(page, "patrol-page-with-the-track", full_page=True)

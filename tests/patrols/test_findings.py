@@ -73,6 +73,9 @@ def test_a_finding_logged_on_the_patrol_page_is_linked_to_the_patrol(start_patro
     [case] = selectors.patrol_findings(user=users["worker"], patrol=patrol)["cases"]
     assert case.number == body["number"] and body["url"] == f"/cases/{case.pk}/"
     assert case.events.get(kind="case.registered").data["patrol"] == patrol.pk
+    [mark] = login("cadre").get(f"/patrols/api/{patrol.pk}/track/").json()["findings"]["features"]
+    assert mark["properties"]["number"] == case.number and mark["geometry"]["coordinates"] == pytest.approx(
+        list(patrol.grid.geom.point_on_surface.coords))
 
 
 def test_a_hazard_and_a_request_with_a_photo_are_logged_from_the_patrol_page(start_patrol, login, users, settings,

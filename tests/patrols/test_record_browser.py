@@ -108,6 +108,7 @@ def test_the_phone_records_logs_a_finding_without_stopping_survives_offline_and_
         assert "轨迹仍在记录" in page.inner_text("#finding-done")
         assert not page.locator("#finding-sheet[open]").count()
         assert "两户因排水沟堵塞争吵" in page.inner_text("#findings")
+        assert page.locator("#record-map path.finding-mark").count() == 1
         case = Case.objects.get(title="两户因排水沟堵塞争吵")
         assert case.patrol_id == patrol.pk and case.location.distance(Point(*route[4], srid=4326)) < 1e-6
 
@@ -158,6 +159,7 @@ def test_the_phone_records_logs_a_finding_without_stopping_survives_offline_and_
         page.wait_for_url(f"**/patrols/{patrol.pk}/")
         page.wait_for_selector("#patrol-map[data-loaded=true]")
         assert page.locator("#patrol-map path.patrol-track").count() == 1
+        assert page.locator("#patrol-map path.finding-mark").count() == 2
         assert Patrol.objects.get(pk=patrol.pk).status == "finished"
         assert "两户因排水沟堵塞争吵" in page.inner_text("main")
         page.screenshot(path=str(ARTIFACTS / "patrol-detail-after-finish.png"), full_page=True)
