@@ -176,6 +176,7 @@
       label.textContent = `${found.label} ${found.number} ${found.title}`;
       L.circleMarker([at.lat, at.lon], { radius: 7, color: "#fff", weight: 2, fillColor: "#e08a00", fillOpacity: 1,
                                          className: "finding-mark" }).bindTooltip(label).addTo(map);
+      if (dot) dot.bringToFront();  // the worker's own dot stays on top
     }
     return {
       mark,
