@@ -136,7 +136,8 @@ class KeyAreaCompliance(APIView):
 
 
 class PatrolTrack(APIView):
-    """One patrol for its detail map: the line, the kept and dropped fixes, the check points near it."""
+    """One patrol for its maps: the line, the kept and dropped fixes, the check points near it, and
+    where its findings were logged."""
 
     def get(self, request, patrol_id):
         patrol = selectors.patrol_for_user(request.user, patrol_id)
@@ -156,6 +157,7 @@ class PatrolTrack(APIView):
             "points": _feature_collection(points, lambda r: {"at": r[2], "acc": r[3], "dropped": r[4],
                                                              "reason": r[5]}),
             "check_points": {"type": "FeatureCollection", "features": check_points},
+            "findings": selectors.findings_geojson(user=request.user, patrol=patrol),
             "distance_m": round(patrol.distance_m), "points_kept": patrol.points_kept,
             "points_dropped": patrol.points_dropped,
         })

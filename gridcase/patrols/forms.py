@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from geodata.models import Area, Level
 from gridcase.accounts.jurisdiction import scope
 from gridcase.accounts.models import Role, User
+from gridcase.cases.models import Category
+from gridcase.hazards.models import HazardCategory
+from gridcase.lib.forms import PhotosField
+from gridcase.patrols.findings import KINDS
 from gridcase.patrols.models import PatrolType, Status
+from gridcase.requests.models import RequestCategory
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -63,6 +68,38 @@ class DispatchForm(forms.Form):
     lon = forms.FloatField(label=_("经度"), min_value=-180, max_value=180, widget=forms.NumberInput(attrs={"step": "any"}))
     lat = forms.FloatField(label=_("纬度"), min_value=-90, max_value=90, widget=forms.NumberInput(attrs={"step": "any"}))
     worker = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class FindingForm(forms.Form):
+    """A finding logged from the patrol page: what kind, its category, one sentence and photos; the
+    point is the phone's current fix, never typed."""
+
+    CATEGORY_FIELDS = {"case": "case_category", "hazard": "hazard_category", "request": "request_category"}
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label=_("发现了"), choices=list(KINDS.items()), widget=forms.RadioSelect, initial="case")
+    case_category = forms.ModelChoiceField(label=_("纠纷类型"), queryset=Category.objects.filter(active=True),
+                                           required=False)
+    hazard_category = forms.ModelChoiceField(label=_("隐患类别"), required=False,
+                                             queryset=HazardCategory.objects.filter(active=True))
+    request_category = forms.ModelChoiceField(label=_("诉求类别"), required=False,
+                                              queryset=RequestCategory.objects.filter(active=True))
+    text = forms.CharField(label=_("一句话说明"), max_length=200,
+                           error_messages={"required": _("请用一句话写下发现了什么")},
+                           widget=forms.TextInput(attrs={"placeholder": _("如：两户因排水沟堵塞争吵")}))
+    photos = PhotosField(label=_("现场照片"), required=False)
+    lon = forms.FloatField(min_value=-180, max_value=180, widget=forms.HiddenInput,
+                           error_messages={"required": _("尚未获得定位，请稍候再提交")})
+    lat = forms.FloatField(min_value=-90, max_value=90, widget=forms.HiddenInput,
+                           error_messages={"required": _("尚未获得定位，请稍候再提交")})
+
+    def clean(self):
+        data = super().clean()
+        field = self.CATEGORY_FIELDS.get(data.get("kind"))
+        if field and not data.get(field):
+            self.add_error(field, _("请选择%(label)s") % {"label": self.fields[field].label})
+        data["category"] = data.get(field) if field else None
+        return data
 
 
 class MeasuresForm(forms.Form):

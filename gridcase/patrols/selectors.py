@@ -1,6 +1,7 @@
 """Reads: the patrol list, one patrol, and the weekly measures (each a plain function of a
 territory code and the Monday of a week, with its definition next to it in DEFINITIONS)."""
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gridcase.accounts.jurisdiction import covers_code, get_or_404, jurisdiction_codes, scope, within, within_code_columns
@@ -82,6 +84,25 @@ def patrol_findings(*, user, patrol: Patrol) -> dict:
         "hazards": hazards_visible_to(user=user).filter(patrol=patrol).order_by("reported_at"),
         "requests": requests_visible_to(user=user).filter(patrol=patrol).order_by("registered_at"),
     }
+
+
+def grid_outline(*, patrol: Patrol) -> dict:
+    """The patrol's grid as GeoJSON for the phone's map (a grid is a few hundred metres across)."""
+    return {"type": "Feature", "geometry": json.loads(patrol.grid.geom.json),
+            "properties": {"name": patrol.grid.name}}
+
+
+def findings_geojson(*, user, patrol: Patrol) -> dict:
+    """The findings of the patrol that the user may see and that have a place, for its maps."""
+    found = patrol_findings(user=user, patrol=patrol)
+    rows = [(_("纠纷"), c.number, c.title, c.location, reverse("cases:detail", args=[c.pk])) for c in found["cases"]]
+    rows += [(_("隐患"), h.number, h.title, h.location, reverse("hazards:detail", args=[h.pk])) for h in found["hazards"]]
+    rows += [(_("诉求"), r.number, r.matter, r.location, reverse("requests:detail", args=[r.pk]))
+             for r in found["requests"]]
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": json.loads(where.geojson),
+         "properties": {"label": str(label), "number": number, "title": title, "url": url}}
+        for label, number, title, where, url in rows if where is not None]}
 
 
 class PatrolNotVisible(ValueError):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("dispatches/<int:dispatch_id>/", views.dispatch_detail, name="dispatch-detail"),
     path("<int:patrol_id>/", views.patrol_detail, name="detail"),
     path("<int:patrol_id>/record/", views.patrol_record, name="record"),
+    path("<int:patrol_id>/findings/", views.patrol_finding, name="finding"),
     path("<int:patrol_id>/<slug:action>/", views.patrol_action, name="action"),
     # JSON
     path("api/tracks/", api.Tracks.as_view(), name="api-tracks"),

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from geodata.models import Area
 from geodata.selectors import LocationError, point_from_lonlat
 from gridcase.accounts.models import User
 from gridcase.lib import clock
-from gridcase.patrols import conf, forms, selectors, services
+from gridcase.patrols import conf, findings, forms, selectors, services
 from gridcase.patrols.actions import ACTIONS
 from gridcase.patrols.models import TRANSITIONS, Status
 
@@ -73,7 +73,7 @@ def patrol_detail(request, patrol_id):
         "actions": [a for a, states in TRANSITIONS.items() if manage and patrol.status in states],
         "is_worker": patrol.workers.filter(pk=request.user.pk).exists(),
         "cancel_form": forms.CancelForm(initial={"version": patrol.version}),
-        "track_url": reverse("patrols:api-track", args=[patrol.pk]),
+        "track_url": reverse("patrols:api-track", args=[patrol.pk]), "grid": selectors.grid_outline(patrol=patrol),
     })
 
 
@@ -100,19 +100,49 @@ def patrol_action(request, patrol_id, action):
     return redirect("patrols:detail", patrol_id=patrol.pk)
 
 
+def _own_patrol(user, patrol_id):
+    patrol = selectors.patrol_for_user(user, patrol_id)
+    if not patrol.workers.filter(pk=user.pk).exists():
+        raise PermissionDenied
+    return patrol
+
+
 @login_required
 def patrol_record(request, patrol_id):
-    """The phone page: records the position while the patrol runs and uploads it in batches."""
-    patrol = selectors.patrol_for_user(request.user, patrol_id)
-    if not patrol.workers.filter(pk=request.user.pk).exists():
-        raise PermissionDenied
+    """The phone's patrol page: the map of the track so far, the recorder that uploads the position in
+    batches, and the sheet that logs a finding without leaving the page."""
+    patrol = _own_patrol(request.user, patrol_id)
     return render(request, "patrols/record.html", {
         "patrol": patrol, "finish_form": forms.VersionForm(initial={"version": patrol.version}),
+        "finding_form": forms.FindingForm(), "findings": selectors.patrol_findings(user=request.user, patrol=patrol),
         "config": {"uploadUrl": reverse("patrols:api-upload", args=[patrol.pk]), "patrol": patrol.pk,
+                   "trackUrl": reverse("patrols:api-track", args=[patrol.pk]),
+                   "findingUrl": reverse("patrols:finding", args=[patrol.pk]),
+                   "grid": selectors.grid_outline(patrol=patrol),
                    "ongoing": patrol.status == Status.ONGOING,
                    "minGapMs": conf.get("PATROL_PHONE_MIN_GAP_S") * 1000,
                    "everyMs": conf.get("PATROL_PHONE_UPLOAD_EVERY_S") * 1000},
     })
+
+
+@login_required
+@require_POST
+def patrol_finding(request, patrol_id):
+    """POST from the patrol page's sheet → JSON: the finding logged (201), or what to correct (400)."""
+    patrol = _own_patrol(request.user, patrol_id)
+    form = forms.FindingForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return JsonResponse({"errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()}},
+                            status=400)
+    data = form.cleaned_data
+    try:
+        found = findings.finding_log(
+            patrol=patrol, actor=request.user, kind=data["kind"], category=data["category"], text=data["text"],
+            location=Point(data["lon"], data["lat"], srid=4326), photos=data["photos"], client_id=data["client_id"])
+    except (services.PatrolError, *findings.ERRORS) as exc:
+        return JsonResponse({"errors": {"__all__": [str(exc)]}}, status=400)
+    return JsonResponse({**found.as_dict(), "message": _("已登记%(label)s %(number)s，轨迹仍在记录") % {
+        "label": found.label, "number": found.number}}, status=201)
 
 
 def _leader(user) -> None:
