@@ -5,8 +5,8 @@ headers. Raster tiles only (png, jpg, webp): Leaflet draws them without a plugin
 """
 
 import math
-from contextlib import closing
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 

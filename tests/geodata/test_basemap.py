@@ -74,9 +74,9 @@ def test_the_settings_refuse_a_basemap_they_cannot_draw(settings, message):
 
 def test_the_tianditu_key_can_come_from_a_file(tmp_path):
     (tmp_path / "key").write_text("from-a-file\n")
+    env = {**os.environ, "GRIDCASE_PROFILE": "dev", "BASEMAP": "tianditu", "TIANDITU_KEY_FILE": str(tmp_path / "key")}
     result = subprocess.run([sys.executable, "-c", "import gridcase.settings as s; print(s.LEAFLET_CONFIG['TILES'][0][1])"],
-                            cwd=ROOT, capture_output=True, text=True,
-                            env={**os.environ, "GRIDCASE_PROFILE": "dev", "BASEMAP": "tianditu", "TIANDITU_KEY_FILE": str(tmp_path / "key")})
+                            cwd=ROOT, capture_output=True, text=True, env=env)
 
     assert result.returncode == 0, result.stderr
     assert "tk=from-a-file" in result.stdout
