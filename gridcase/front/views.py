@@ -36,6 +36,7 @@ def home(request):
         "requestPointsUrl": reverse("requests:points"),
         "basemap": basemap_for_map(user=request.user),
         "myGrids": my_grid_codes(user=request.user),
+        "role": request.user.role,
     }
     tasks, more = my_tasks(user=request.user), other_tasks(request.user)
     return render(request, "front/map.html", {"map_config": config, "has_territory": extent is not None,
