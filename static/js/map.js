@@ -331,6 +331,10 @@
     "重点地区达标（本周）": [[area("#2c8a4b", "rgba(44,138,75,.3)", 2), "本周巡逻达标"], [area("#b3261e", "rgba(179,38,30,.3)", 2), "未达标"]],
     "我的位置": [[dot("#1a73e8"), "您的位置（浅色圈为精度范围）"]],
   };
+  // Outlines and the position have a legend once there is something of them to see (a worker sees
+  // no town or village outline); points keep theirs, for the points the next move may bring.
+  const emptyOutlines = (name) => ["乡镇/街道", "村/社区", "网格", "治安重点地区", "我的位置"].includes(name)
+    && overlays[name].getLayers().length === 0;
   const legend = L.control({ position: "topleft" });
   legend.onAdd = () => {
     const box = L.DomUtil.create("details", "map-legend");
@@ -344,7 +348,7 @@
   legend.addTo(map);
   function drawLegend() {
     const sections = Object.entries(legendItems)
-      .filter(([name]) => overlays[name] && map.hasLayer(overlays[name]) && (name !== "我的位置" || here.getLayers().length))
+      .filter(([name]) => overlays[name] && map.hasLayer(overlays[name]) && !emptyOutlines(name))
       .map(([name, items]) => `<section data-layer="${name}">${items.length > 1 ? `<h3>${name}</h3>` : ""}<ul>${
         items.map(([key, label]) => `<li>${key}${label}</li>`).join("")}</ul></section>`);
     legend.getContainer().querySelector(".legend-body").innerHTML = sections.join("")
@@ -355,6 +359,6 @@
   drawLegend();
 
   Promise.all([...loads, loadCases()])
-    .then(() => { updateLabels(); document.getElementById("map").dataset.loaded = "true"; })
+    .then(() => { updateLabels(); drawLegend(); document.getElementById("map").dataset.loaded = "true"; })
     .catch((error) => { showNotice("图层加载失败，请刷新重试。"); console.error(error); });
 })();

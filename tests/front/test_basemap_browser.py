@@ -123,6 +123,7 @@ def test_on_a_phone_the_worker_sees_their_grids_their_position_and_the_legend(br
         assert legend.get_attribute("open") is None  # folded on a phone: the map comes first
         legend.locator("summary").tap()
         assert "我的网格" in legend.inner_text() and "您的位置" in legend.inner_text()
+        assert "乡镇/街道界" not in legend.inner_text()  # nothing of the town is drawn for a worker
         page.wait_for_load_state("networkidle")
         assert page.tiles.count(200) >= 2 and set(page.tiles) <= {200, 204}, page.tiles
         page.screenshot(path=str(ARTIFACTS / "basemap-worker-phone.png"))
