@@ -1,17 +1,22 @@
 """Reads of the territory, spatial ones included."""
 
+import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.gis.db.models import Extent
 from django.contrib.gis.geos import GEOSGeometry, Point
+from django.core.cache import cache
 from django.db import connection
 from django.db.models.functions import Length
 
+from geodata import basemap, tiles
 from geodata.codes import CODE_LENGTH
 from geodata.models import Area, Level
-from gridcase.accounts.jurisdiction import covers_code
+from gridcase.accounts.jurisdiction import covers_code, jurisdiction_codes
+
+REACH_SECONDS = 300  # a re-drawn boundary reaches the tile view within five minutes
 
 
 class LocationError(ValueError):
@@ -117,3 +122,43 @@ def area_choices(*, code: str, down_to: str = Level.VILLAGE) -> list[tuple[str, 
     rows = (Area.objects.under(code).annotate(length=Length("code")).filter(length__lte=deepest)
             .order_by("code").values_list("code", "name"))
     return [(c, "\u3000" * ((len(c) - len(code)) // 3) + name) for c, name in rows]
+
+
+def basemap_reach(*, user) -> tuple[float, float, float, float] | None:
+    """The box of offline basemap this user may see: their jurisdiction's extent and a margin
+    (geodata.tiles.reach); cached, since every tile asks."""
+    codes = jurisdiction_codes(user)
+    if not codes:
+        return None
+    key = "geodata:reach:" + hashlib.sha1(",".join(codes).encode()).hexdigest()
+    extent = cache.get(key)
+    if extent is None:
+        extent = jurisdiction_extent(codes=codes) or ()
+        cache.set(key, extent, REACH_SECONDS)
+    return tiles.reach(extent) if extent else None
+
+
+def basemap_for_map(*, user) -> dict:
+    """The configured basemap as static/js/map.js draws it for this user. For the offline file: its
+    zooms, and the box it covers within the user's reach (the map asks for no tile outside it), or
+    the reason it cannot be shown."""
+    chosen = basemap.configured()
+    config = chosen.for_map()
+    if chosen.mbtiles is None:
+        return config
+    try:
+        source = tiles.open_source(chosen.mbtiles)
+    except tiles.TileSourceError as exc:
+        return {**config, "layers": [], "error": str(exc)}
+    box = basemap_reach(user=user)
+    if box and source.bounds:
+        box = (max(box[0], source.bounds[0]), max(box[1], source.bounds[1]),
+               min(box[2], source.bounds[2]), min(box[3], source.bounds[3]))
+    config["layers"] = [{**layer, "minNativeZoom": source.min_zoom, "maxNativeZoom": source.max_zoom, "bounds": box}
+                        for layer in config["layers"]]
+    return config
+
+
+def my_grid_codes(*, user) -> list[str]:
+    """The grids this user holds (a grid worker's own, highlighted on the map)."""
+    return list(user.grids.order_by("code").values_list("code", flat=True)) if user.is_authenticated else []

@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from geodata import basemap
 from gridcase.lib.env import env, envbool, envint, envlist, envsecret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -196,19 +197,28 @@ HEALTHZ_TOKEN = env("HEALTHZ_TOKEN", "")  # a monitor sending it as X-Health-Tok
 # Cases the escalation sweep handles per transaction.
 ESCALATION_SWEEP_BATCH = envint("ESCALATION_SWEEP_BATCH", 500)
 
-# The basemap is optional: intranet deployments point it at their own tile server.
-# BASEMAP_CRS says which coordinate system the tiles are drawn in, so that the map can shift
-# WGS-84 data onto GCJ-02 tiles (AMap, Tencent).
+# The basemap is optional (the map works without one): BASEMAP picks a preset — none, tianditu,
+# tianditu-img (天地图, needs TIANDITU_KEY), amap, tencent (GCJ-02: the map shifts WGS-84 data onto
+# them), mbtiles (an offline file gridcase serves itself, BASEMAP_MBTILES) or custom (BASEMAP_URL, a
+# tile URL template in BASEMAP_CRS). See geodata/basemap.py and the README's "Basemap".
+BASEMAP = env("BASEMAP", "")
 BASEMAP_URL = env("BASEMAP_URL", "")
-BASEMAP_CRS = env("BASEMAP_CRS", "wgs84").lower()
-if BASEMAP_CRS not in {"wgs84", "gcj02"}:
-    raise ImproperlyConfigured(f"BASEMAP_CRS must be 'wgs84' or 'gcj02', not {BASEMAP_CRS!r}")
+BASEMAP_CRS = env("BASEMAP_CRS", "").lower()
 BASEMAP_ATTRIBUTION = env("BASEMAP_ATTRIBUTION", "")
 BASEMAP_MAX_ZOOM = envint("BASEMAP_MAX_ZOOM", 18)
+BASEMAP_MBTILES = env("BASEMAP_MBTILES", str(BASE_DIR / "var" / "tiles" / "basemap.mbtiles"))
+TIANDITU_KEY = envsecret("TIANDITU_KEY", "")
+_basemap = basemap.resolve(preset=BASEMAP, url=BASEMAP_URL, crs=BASEMAP_CRS, key=TIANDITU_KEY,
+                           attribution=BASEMAP_ATTRIBUTION, max_zoom=BASEMAP_MAX_ZOOM, mbtiles=BASEMAP_MBTILES)
 
-# django-leaflet draws the admin's map widgets; it gets the same basemap, or none.
+# django-leaflet draws the admin's map widgets; it gets the same basemap when its tiles are WGS-84
+# (the widgets cannot shift GCJ-02), or none.
+_admin_layers = _basemap.layers if _basemap.crs == "wgs84" else ()
+_admin_tiles = [(_basemap.label, layer.url, {"attribution": _basemap.attribution, "subdomains": layer.subdomains or "abc"})
+                for layer in _admin_layers]
 LEAFLET_CONFIG = {
-    "TILES": [(_("底图"), BASEMAP_URL, {"attribution": BASEMAP_ATTRIBUTION})] if BASEMAP_URL else [],
+    "TILES": [tiles for tiles, layer in zip(_admin_tiles, _admin_layers) if not layer.overlay],
+    "OVERLAYS": [tiles for tiles, layer in zip(_admin_tiles, _admin_layers) if layer.overlay],
     "DEFAULT_CENTER": (33.80, 118.33),
     "DEFAULT_ZOOM": 10,
     "RESET_VIEW": False,

@@ -1,5 +1,4 @@
 import logging
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -7,6 +6,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from geodata import basemap
 from gridcase.lib import logs
 
 logger = logging.getLogger(__name__)
@@ -58,10 +58,7 @@ class ChosenLanguageMiddleware:
 
 def content_security_policy() -> str:
     """Scripts only from this site, never inline; map tiles from the configured basemap, if any."""
-    tiles = ""
-    if settings.BASEMAP_URL:
-        parts = urlsplit(settings.BASEMAP_URL.replace("{s}", "*"))
-        tiles = f" {parts.scheme}://{parts.netloc}"
+    tiles = "".join(f" {host}" for host in basemap.configured().hosts())
     return "; ".join([
         "default-src 'self'",
         "script-src 'self'",

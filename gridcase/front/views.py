@@ -1,7 +1,6 @@
 import json
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
@@ -12,7 +11,7 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import cache_control, never_cache
 
-from geodata.selectors import jurisdiction_extent
+from geodata.selectors import basemap_for_map, jurisdiction_extent, my_grid_codes
 from gridcase.accounts.jurisdiction import jurisdiction_codes
 from gridcase.front.health import health
 from gridcase.front.selectors import home_tasks
@@ -28,12 +27,9 @@ def home(request):
         "casePointsUrl": reverse("case-points"),
         "hazardPointsUrl": reverse("hazards:points"),
         "requestPointsUrl": reverse("requests:points"),
-        "basemap": {
-            "url": settings.BASEMAP_URL,
-            "crs": settings.BASEMAP_CRS,
-            "attribution": settings.BASEMAP_ATTRIBUTION,
-            "maxZoom": settings.BASEMAP_MAX_ZOOM,
-        },
+        "basemap": basemap_for_map(user=request.user),
+        "myGrids": my_grid_codes(user=request.user),
+        "role": request.user.role,
     }
     tasks = home_tasks(user=request.user)
     return render(request, "front/map.html", {"map_config": config, "has_territory": extent is not None,

@@ -65,6 +65,7 @@
       onEachFeature: (f, l) => l.bindTooltip(`${f.properties.count} ${kind.unit}${kind.what}`),
     }));
     legendText.textContent = `每格${kind.what}数：浅 1 → 深 ${data.max || 0} ${kind.unit}（${data.size} 米格）`;
+    legend.classList.remove("choropleth-legend");
     legend.hidden = false;
     status.textContent = `热力格 ${data.size} 米 · ${data.features.length} 格 · 共 ${data.total} ${kind.unit}${kind.what}`;
   }
@@ -83,16 +84,35 @@
       onEachFeature: (f, l) => {
         const v = f.properties.value;
         const shown = v == null ? "—" : measure === "success" ? `${v}%` : `${v}`;
-        l.bindTooltip(`${text(f.properties.name)}：${shown}（${f.properties.num}/${f.properties.den || f.properties.households || 0}）`);
+        l.bindPopup(`${text(f.properties.name)}：${shown}（${f.properties.num}/${f.properties.den || f.properties.households || 0}）`);
+        // Named on the map itself, with the figure: readable without a basemap or a hover (a phone).
+        l.bindTooltip(`${text(f.properties.name)} ${shown}`, { permanent: true, direction: "center", className: "choropleth-label" });
       },
     }));
+    choroplethLegend(data, measure, low, span, good);
     status.textContent = measure === "success" ? "调解成功率（颜色越深越低）" : "每千户登记纠纷数（颜色越深越多）";
+  }
+
+  // The choropleth's value scale: five steps from the lowest to the highest figure in view, with
+  // their values, and the colour of "no figure" (nothing ended or no households in the period).
+  function choroplethLegend(data, measure, low, span, good) {
+    const unit = measure === "success" ? "%" : "";
+    const title = measure === "success" ? "调解成功率（颜色越深越低）" : "每千户登记纠纷数（颜色越深越多）";
+    const stops = data.min == null ? [] : data.min === data.max ? [0] : [0, 0.25, 0.5, 0.75, 1];
+    const steps = stops.map((t) => {
+      const value = low + t * span;
+      return `<span class="step"><span class="swatch" style="background:${heatColour(good ? 1 - t : t)}"></span>${
+        Math.round(value * 10) / 10}${unit}</span>`;
+    });
+    legendText.innerHTML = `<strong>${title}</strong> ${steps.join("")}<span class="step"><span class="swatch none"></span>无数据</span>`;
+    legend.classList.add("choropleth-legend");
+    legend.hidden = false;
   }
 
   async function redraw() {
     try {
       if (HEAT[mode]) await drawHeat(HEAT[mode]);
-      else { legend.hidden = true; await drawChoropleth(mode); }
+      else await drawChoropleth(mode);
     } catch (error) {
       if (error.name !== "AbortError") status.textContent = `图层加载失败：${error.message}`;
     }

@@ -12,7 +12,8 @@
   }
 
   // Data is WGS-84; on GCJ-02 tiles every vertex is shifted so that outlines sit on the right streets.
-  const toLatLng = basemap.url && basemap.crs === "gcj02"
+  const shifted = basemap.layers.length > 0 && basemap.crs === "gcj02";
+  const toLatLng = shifted
     ? (c) => { const p = window.gcj02.wgs84ToGcj02(c[0], c[1]); return L.latLng(p[1], p[0]); }
     : (c) => L.latLng(c[1], c[0]);
 
@@ -23,23 +24,35 @@
   const [west, south, east, north] = config.extent;
   map.fitBounds([toLatLng([west, south]), toLatLng([east, north])], { padding: [12, 12] });
 
+  // The basemap preset (geodata/basemap.py): its tile layers, the first with the attribution. The
+  // offline file says which zooms it holds and the box it covers, so that no tile outside is asked.
   const baseLayers = {};
-  if (basemap.url) {
-    const tiles = L.tileLayer(basemap.url, { maxZoom: basemap.maxZoom, attribution: basemap.attribution });
-    let warned = false;
-    tiles.on("tileerror", () => {
-      if (!warned) showNotice("底图无法加载，仅显示辖区矢量图层。");
-      warned = true;
+  if (basemap.error) showNotice(basemap.error);
+  if (basemap.layers.length) {
+    const tiles = L.layerGroup();
+    let loaded = 0, failed = 0;
+    basemap.layers.forEach((layer, i) => {
+      const options = { maxZoom: basemap.maxZoom, subdomains: layer.subdomains || "abc", className: "basemap-tiles" };
+      if (i === 0 && basemap.attribution) options.attribution = basemap.attribution;
+      if (layer.minNativeZoom != null) Object.assign(options, { minNativeZoom: layer.minNativeZoom, maxNativeZoom: layer.maxNativeZoom });
+      if (layer.bounds) options.bounds = L.latLngBounds(toLatLng(layer.bounds.slice(0, 2)), toLatLng(layer.bounds.slice(2)));
+      const tileLayer = L.tileLayer(layer.url, options)
+        .on("tileload", () => { loaded += 1; document.getElementById("map").dataset.tiles = String(loaded); })
+        .on("tileerror", () => { failed += 1; })
+        // A tile the file lacks is no failure; a basemap of which nothing arrives is.
+        .on("load", () => { if (failed && !loaded) showNotice("底图无法加载，仅显示辖区矢量图层。"); });
+      tiles.addLayer(tileLayer);
     });
-    baseLayers["底图"] = tiles.addTo(map);
+    baseLayers[basemap.label || "底图"] = tiles.addTo(map);
   }
   baseLayers["空白底图"] = L.layerGroup();
-  if (!basemap.url) baseLayers["空白底图"].addTo(map);
+  if (!basemap.layers.length) baseLayers["空白底图"].addTo(map);
 
   const styles = {
     town: { color: "#7a2e8e", weight: 3, fill: false, interactive: false },
     village: { color: "#1f5fa8", weight: 2, fill: false, interactive: false },
     grid: { color: "#2c8a4b", weight: 1, fillColor: "#2c8a4b", fillOpacity: 0.06, className: "area-grid" },
+    myGrid: { color: "#0b6b30", weight: 3, fillColor: "#2c8a4b", fillOpacity: 0.18, className: "area-grid my-grid" },
     key: { color: "#d2462c", weight: 2, dashArray: "4 3", fillColor: "#d2462c", fillOpacity: 0.15, className: "key-area" },
   };
   // Labels that would crowd the map at low zoom appear only from these zoom levels on.
@@ -62,10 +75,12 @@
     </dl>`;
   }
 
+  const myGrids = new Set(config.myGrids || []);
+
   function areaLayer(level) {
     return L.geoJSON(null, {
       coordsToLatLng: toLatLng,
-      style: styles[level],
+      style: level === "grid" ? (f) => (myGrids.has(f.id) ? styles.myGrid : styles.grid) : styles[level],
       onEachFeature(feature, layer) {
         layer.bindTooltip(text(feature.properties.name), {  // names are admin-supplied: escaped
           permanent: true, direction: "center", className: `area-label label-${level}`,
@@ -91,7 +106,7 @@
   // The view as the server wants it: WGS-84 degrees (a GCJ-02 map is off by ~500 m, so pad).
   function viewBox() {
     const b = map.getBounds();
-    const pad = basemap.url && basemap.crs === "gcj02" ? 0.01 : 0;
+    const pad = shifted ? 0.01 : 0;
     const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
     return [clamp(b.getWest() - pad, -180, 180), clamp(b.getSouth() - pad, -90, 90),
       clamp(b.getEast() + pad, -180, 180), clamp(b.getNorth() + pad, -90, 90)].map((v) => v.toFixed(5)).join(",");
@@ -199,14 +214,42 @@
   L.control.layers(baseLayers, overlays, { collapsed: window.innerWidth < 600 }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
 
+  // A level of a dozen areas or fewer (a worker's own grids) is named at any zoom.
+  const FEW = 12;
+  const levelLayers = { town: "乡镇/街道", village: "村/社区", grid: "网格" };
   function updateLabels() {
     const zoom = map.getZoom();
     for (const [level, minZoom] of Object.entries(labelZoom)) {
-      map.getContainer().classList.toggle(`hide-label-${level}`, zoom < minZoom);
+      const few = overlays[levelLayers[level]].getLayers().length <= FEW;
+      map.getContainer().classList.toggle(`hide-label-${level}`, zoom < minZoom && !few);
     }
+    declutter();
   }
   map.on("zoomend", updateLabels);
   updateLabels();
+
+  // Names that would overlap one already placed are left out (towns first, then villages, grids),
+  // so that with no basemap the names stay readable; they come back as the map zooms in.
+  function declutter() {
+    const container = map.getContainer();
+    const view = container.getBoundingClientRect();
+    const placed = [];
+    for (const level of Object.keys(labelZoom)) {
+      const labels = container.querySelectorAll(`.label-${level}`);
+      labels.forEach((label) => label.classList.remove("label-crowded"));
+      if (container.classList.contains(`hide-label-${level}`)) continue;
+      labels.forEach((label) => {
+        const r = label.getBoundingClientRect();
+        if (!r.width || r.right < view.left || r.left > view.right || r.bottom < view.top || r.top > view.bottom) return;
+        if (placed.some((p) => r.left < p.right && p.left < r.right && r.top < p.bottom && p.top < r.bottom)) {
+          label.classList.add("label-crowded");
+        } else {
+          placed.push(r);
+        }
+      });
+    }
+  }
+  map.on("moveend", declutter);
 
   // Outlines are simplified for the zoom they were loaded at: load them again two levels closer.
   let outlinesZoom = map.getZoom();
@@ -214,7 +257,7 @@
     if (Math.abs(map.getZoom() - outlinesZoom) < 2) return;
     outlinesZoom = map.getZoom();
     ["town", "village", "grid"].forEach((level, i) =>
-      load(levelUrl(level), overlays[["乡镇/街道", "村/社区", "网格"][i]]).catch(console.error));
+      load(levelUrl(level), overlays[["乡镇/街道", "村/社区", "网格"][i]]).then(declutter).catch(console.error));
   });
   let pending = null;
   map.on("moveend overlayadd", () => {
@@ -222,7 +265,100 @@
     pending = setTimeout(() => loadCases().catch(console.error), 150);
   });
 
+  // The worker's own position: followed at once on a grid worker's phone (or wherever the browser
+  // already may), else on the 定位 button; a denied or failed fix is said on the button, not hidden.
+  const here = L.featureGroup().addTo(map);
+  overlays["我的位置"] = here;
+  let watching = null;
+  function showPosition(position) {
+    const at = toLatLng([position.coords.longitude, position.coords.latitude]);
+    here.clearLayers();
+    L.circle(at, { radius: position.coords.accuracy, weight: 1, color: "#1a73e8", fillOpacity: 0.1, interactive: false,
+      className: "you-are-here-accuracy" }).addTo(here);
+    L.circleMarker(at, { radius: 7, weight: 3, color: "#fff", fillColor: "#1a73e8", fillOpacity: 1, className: "you-are-here" })
+      .bindTooltip("您在这里").addTo(here);
+    locate.button.classList.add("active");
+    return at;
+  }
+  function follow(centre) {
+    if (!("geolocation" in navigator)) { locate.say("此浏览器无法定位"); return; }
+    let first = centre;
+    if (watching != null) navigator.geolocation.clearWatch(watching);
+    watching = navigator.geolocation.watchPosition((position) => {
+      const at = showPosition(position);
+      if (first) { map.setView(at, Math.max(map.getZoom(), 15)); first = false; }
+      locate.say("");
+    }, (error) => {
+      locate.say(error.code === error.PERMISSION_DENIED ? "未允许定位：请在浏览器设置中允许本站使用位置" : `定位失败：${error.message}`);
+    }, { enableHighAccuracy: true, maximumAge: 30_000, timeout: 20_000 });
+  }
+  const locate = L.control({ position: "topleft" });
+  locate.onAdd = () => {
+    const box = L.DomUtil.create("div", "leaflet-bar locate-control");
+    locate.button = L.DomUtil.create("a", "locate-button", box);
+    Object.assign(locate.button, { href: "#", role: "button", title: "显示我的位置", textContent: "◎" });
+    locate.button.setAttribute("aria-label", "显示我的位置");
+    locate.status = L.DomUtil.create("span", "locate-status", box);
+    locate.status.hidden = true;
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.on(locate.button, "click", (event) => { L.DomEvent.preventDefault(event); follow(true); });
+    return box;
+  };
+  locate.say = (text) => { locate.status.textContent = text; locate.status.hidden = !text; };
+  locate.addTo(map);
+  if (config.role === "grid_worker") follow(false);
+  else if (navigator.permissions) {
+    navigator.permissions.query({ name: "geolocation" })
+      .then((status) => { if (status.state === "granted") follow(false); }, console.error);
+  }
+
+  // The legend: one section per layer that is on the map, kept in step with the layer switcher.
+  const dot = (colour, ring = "#fff") => `<span class="key-dot" style="background:${colour};border-color:${ring}"></span>`;
+  const line = (colour, width = 2, dash = "") => `<span class="key-line" style="border-top:${width}px ${dash ? "dashed" : "solid"} ${colour}"></span>`;
+  const area = (colour, fill, width = 1, dash = false) =>
+    `<span class="key-area" style="border:${width}px ${dash ? "dashed" : "solid"} ${colour};background:${fill}"></span>`;
+  const legendItems = {
+    "乡镇/街道": [[line("#7a2e8e", 3), "乡镇/街道界"]],
+    "村/社区": [[line("#1f5fa8", 2), "村/社区界"]],
+    "网格": [[area("#2c8a4b", "rgba(44,138,75,.06)"), "网格"], ...(myGrids.size ? [[area("#0b6b30", "rgba(44,138,75,.18)", 3), "我的网格"]] : [])],
+    "治安重点地区": [[area("#d2462c", "rgba(210,70,44,.15)", 2, true), "治安重点地区"]],
+    "矛盾纠纷": [[dot("#1f5fa8"), "已登记/已受理"], [dot("#c77700"), "调解中"], [dot("#b3261e"), "调解不成/已上报"],
+      [dot("#fff", "#b3261e"), "红圈：已超期"], ['<span class="key-cluster">12</span>', "数字：该处案件数，点击放大"]],
+    "隐患": [[dot("#c77700"), "一般隐患"], [dot("#d2462c"), "较大隐患"], [dot("#7a0010"), "重大隐患"], [dot("#fff", "#b3261e"), "红圈：已超期"]],
+    "民情诉求": [[dot("#6a1b9a"), "待分流"], [dot("#c77700"), "办理中"], [dot("#00796b"), "议事中"], [dot("#b3261e"), "转入调解"],
+      [dot("#2c8a4b"), "已答复"]],
+    "巡逻轨迹（本周）": [[line("#1f5fa8", 3), "日常巡查"], [line("#6a3d9a", 3), "夜间巡逻"], [line("#d2462c", 3), "重点地区巡逻"]],
+    "重点地区达标（本周）": [[area("#2c8a4b", "rgba(44,138,75,.3)", 2), "本周巡逻达标"], [area("#b3261e", "rgba(179,38,30,.3)", 2), "未达标"]],
+    "我的位置": [[dot("#1a73e8"), "您的位置（浅色圈为精度范围）"]],
+  };
+  // Outlines and the position have a legend once there is something of them to see (a worker sees
+  // no town or village outline); points keep theirs, for the points the next move may bring.
+  const emptyOutlines = (name) => ["乡镇/街道", "村/社区", "网格", "治安重点地区", "我的位置"].includes(name)
+    && overlays[name].getLayers().length === 0;
+  const legend = L.control({ position: "topleft" });
+  legend.onAdd = () => {
+    const box = L.DomUtil.create("details", "map-legend");
+    box.id = "map-legend";
+    box.open = window.innerWidth >= 600;
+    box.innerHTML = '<summary>图例</summary><div class="legend-body"></div>';
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    return box;
+  };
+  legend.addTo(map);
+  function drawLegend() {
+    const sections = Object.entries(legendItems)
+      .filter(([name]) => overlays[name] && map.hasLayer(overlays[name]) && !emptyOutlines(name))
+      .map(([name, items]) => `<section data-layer="${name}">${items.length > 1 ? `<h3>${name}</h3>` : ""}<ul>${
+        items.map(([key, label]) => `<li>${key}${label}</li>`).join("")}</ul></section>`);
+    legend.getContainer().querySelector(".legend-body").innerHTML = sections.join("")
+      + (basemap.layers.length ? "" : '<p class="legend-note">空白底图：未接入底图，按辖区边界和名称识别位置</p>');
+  }
+  map.on("overlayadd overlayremove", drawLegend);
+  here.on("layeradd", () => { if (here.getLayers().length === 2) drawLegend(); });
+  drawLegend();
+
   Promise.all([...loads, loadCases()])
-    .then(() => { document.getElementById("map").dataset.loaded = "true"; })
+    .then(() => { updateLabels(); drawLegend(); document.getElementById("map").dataset.loaded = "true"; })
     .catch((error) => { showNotice("图层加载失败，请刷新重试。"); console.error(error); });
 })();

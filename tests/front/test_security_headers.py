@@ -23,7 +23,14 @@ def test_pages_carry_a_csp_without_inline_scripts(client):
 
 @override_settings(BASEMAP_URL="https://{s}.tiles.example.gov.cn/{z}/{x}/{y}.png")
 def test_a_configured_basemap_is_allowed_to_load_tiles():
-    assert "img-src 'self' data: blob: https://*.tiles.example.gov.cn;" in content_security_policy()
+    hosts = " ".join(f"https://{s}.tiles.example.gov.cn" for s in "abc")
+    assert f"img-src 'self' data: blob: {hosts};" in content_security_policy()
+
+
+@override_settings(BASEMAP="tianditu", TIANDITU_KEY="k")
+def test_the_tianditu_preset_may_load_from_its_eight_servers_and_nowhere_else():
+    img = content_security_policy().split("img-src ")[1].split(";")[0].split()
+    assert img == ["'self'", "data:", "blob:", *(f"https://t{n}.tianditu.gov.cn" for n in range(8))]
 
 
 def test_no_template_runs_inline_script():
