@@ -69,7 +69,8 @@ def every_state(make_case, django_db_blocker):
         into=located, actor=cadre)
 
     deliberation.meeting_create(actor=cadre, village=cadre.area, held_at=clock.now() - timedelta(days=1), place="村委会",
-                                attendees=[deliberation.AttendeeInput(role=r, name=n, present=p) for r, n, p in ATTENDEES])  # no map point
+                                # and no map point:
+                                attendees=[deliberation.AttendeeInput(role=r, name=n, present=p) for r, n, p in ATTENDEES])
     deliberation.topic_propose(actor=worker, village=cadre.area, list_item=ListItem.objects.first(),
                                title="清理僵尸车", description="两辆废弃轿车占用车位")  # no meeting, no decision
 
@@ -100,10 +101,11 @@ def test_the_api_keeps_its_contract_for_every_role(live_url, every_state, token_
             @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
                       database=None)
             @given(case=operation.as_strategy())
-            def keeps_contract(case):
-                response = case.call_and_validate(base_url=live_url, headers=headers, excluded_checks=EXCLUDED)
+            def keeps_contract(case):  # called at once, in this turn of the loop: its role and headers
+                response = case.call_and_validate(base_url=live_url, headers=headers,  # noqa: B023
+                                                  excluded_checks=EXCLUDED)
                 assert response.status_code < 500
-                if role != "admin":  # the county admin sees every town
+                if role != "admin":  # noqa: B023 — the county admin sees every town
                     assert GENGCHE not in response.text, "an answer leaked another town's data"
 
             try:
