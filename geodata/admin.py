@@ -27,7 +27,7 @@ class AreaAdmin(LeafletGeoAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """The user form's pickers: a jurisdiction is a town, village or county; grids are searched
-        within the area chosen on the form (`area`, sent by static/js/admin-grids.js)."""
+        within the area chosen on the form (`area`, sent by static/js/admin/grids.js)."""
         queryset, distinct = super().get_search_results(request, queryset, search_term)
         if request.GET.get("model_name") == "user" and request.GET.get("app_label") == "accounts":
             field = request.GET.get("field_name")

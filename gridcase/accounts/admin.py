@@ -34,7 +34,7 @@ class UserAdmin(BaseUserAdmin):
     )
 
     class Media:
-        js = ["js/admin-grids.js"]
+        js = ["js/admin/grids.js"]
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

@@ -94,9 +94,10 @@ class SecurityHeadersMiddleware:
 
 
 def _personal(request) -> bool:
-    """A response for someone signed in (session, token or Open311 key) carries their data."""
-    user = getattr(request, "user", None)  # unset for static files answered before authentication
-    return bool((user is not None and user.is_authenticated) or request.headers.get("Authorization")
+    """A response to someone with a session, a token or an Open311 key may carry their data. Read from
+    the request alone: asking for request.user here could be the first query of a request whose
+    database just went away, and turn its clean 503 into a 500."""
+    return bool(settings.SESSION_COOKIE_NAME in request.COOKIES or request.headers.get("Authorization")
                 or "api_key" in request.GET)
 
 

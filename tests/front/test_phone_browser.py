@@ -162,7 +162,8 @@ def test_log_here_from_the_map_with_a_photo_and_no_coordinates_typed(phone, tmp_
     assert case.title == "两户因晾衣杆越界争吵" and case.grid in case.registered_by.grids.all()
     assert case.attachments.get().kind == Attachment.Kind.PHOTO
     assert "已登记，编号" in page.inner_text("main")
-    assert page.evaluate("() => document.querySelector('.case-photos img').naturalWidth") > 0
+    page.locator(".case-photos img").scroll_into_view_if_needed()  # loading=lazy: it loads when in view
+    page.wait_for_function("() => { const i = document.querySelector('.case-photos img'); return i.complete && i.naturalWidth > 0; }")
     page.screenshot(path=str(ARTIFACTS / "phone-case-with-photo.png"), full_page=True)
 
 

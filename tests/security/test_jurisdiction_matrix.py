@@ -3,6 +3,7 @@ the other town (耿车镇), every object of 屠园镇/古河村 must answer 403,
 to every action — never its content and never a success. A new route with an object parameter this
 test does not know fails it until a factory is added below."""
 
+import math
 import re
 import uuid
 
@@ -116,7 +117,16 @@ def home(users, make_case, make_hazard, make_topic):  # noqa: F811
         ("hazards/", "photo_id"): hazard.photos.first().pk, ("deliberation/", "photo_id"): progress.photos.first().pk,
         ("requests/", "photo_id"): resident_request.photos.get().pk,
         ("deliberation/<int:topic_id>/objections/", "topic_id"): objected.pk,
+        **_tile_of(grid.geom.point_on_surface),
     }
+
+
+def _tile_of(point, z=14) -> dict:
+    """The basemap tile (web-mercator z/x/y) that holds `point`."""
+    n = 2 ** z
+    x = int((point.x + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(point.y))) / math.pi) / 2 * n)
+    return {("api/geodata/tiles/", "z"): z, ("api/geodata/tiles/", "x"): x, ("api/geodata/tiles/", "y"): y}
 
 
 def fill(route: str, values: dict) -> list[str]:
