@@ -7,9 +7,11 @@ from django.db.models import Count, Q, QuerySet
 from geodata.models import Area, Level
 from gridcase.accounts.jurisdiction import jurisdiction_codes
 from gridcase.accounts.models import Role, User
-from gridcase.deliberation.models import PUBLIC_STATES, AgendaItem, Meeting, State, Topic, TopicEvent
+from gridcase.deliberation.models import PUBLIC_STATES, AgendaItem, Channel, Meeting, Source, State, Topic, TopicEvent
 from gridcase.deliberation.permissions import meetings_visible_to, topics_visible_to
 from gridcase.lib import clock
+from gridcase.requests.selectors import requests_visible_to
+from gridcase.requests.services import request_to_topic_payload
 
 
 def topic_list(*, user, q: str = "", state: str = "", list_item=None, village: str = "", fast_track: bool = False,
@@ -142,3 +144,21 @@ def public_topics(*, village: Area) -> list[dict]:
 
 def public_village(*, code: str) -> Area | None:
     return Area.objects.filter(level=Level.VILLAGE, code=code).select_related("parent").defer("geom", "parent__geom").first()
+
+
+# How a request came in → the 咨询方式 of the 问题登记簿.
+REQUEST_CHANNELS = {"walk": Channel.VISIT, "visit": Channel.WALK_IN, "phone": Channel.PHONE, "hotline": Channel.PHONE,
+                    "wechat": Channel.WECHAT}
+
+
+def proposal_from_request(*, user, number: str) -> dict:
+    """The topic form filled in from the request numbered `number` in the user's jurisdiction (三事分流
+    → 援法议事), without the reporter's personal data; {} when there is no such request."""
+    request = requests_visible_to(user=user).filter(number=number.strip()).select_related("category").first()
+    if request is None:
+        return {}
+    payload = request_to_topic_payload(request)
+    village = villages_for(user=user).filter(code=payload["village_code"]).first()
+    return {"source": Source.REQUEST, "request_number": payload["number"], "title": payload["title"],
+            "description": payload["description"], "channel": REQUEST_CHANNELS.get(payload["channel"], Channel.VISIT),
+            **({"village": village} if village else {})}

@@ -56,9 +56,11 @@ def _ledgers(user) -> dict:
 @require_http_methods(["GET", "POST"])
 def topic_propose(request):
     villages = selectors.villages_for(user=request.user)
-    form = forms.ProposeForm(request.POST or None, villages=villages, initial={
-        "case_number": request.GET.get("case", ""), "request_number": request.GET.get("request", ""),
-        "source": "request" if request.GET.get("request") else "member"})
+    initial = {"case_number": request.GET.get("case", ""), "source": "case" if request.GET.get("case") else "member"}
+    if number := request.GET.get("request", ""):
+        initial = {"request_number": number, "source": "request",
+                   **selectors.proposal_from_request(user=request.user, number=number)}
+    form = forms.ProposeForm(request.POST or None, villages=villages, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         case = None
