@@ -233,14 +233,16 @@ def meeting_detail(request, meeting_id):
     meeting = permissions.meeting_for_user(request.user, meeting_id)
     leads = permissions.is_leading_group(request.user, meeting.village_code)
     agenda = list(meeting.agenda.select_related("topic__list_item").order_by("order", "id"))
+    upcoming = meeting.held_at > clock.now()  # minutes and votes only once the meeting has taken place
     for item in agenda:
         item.form = forms.MinutesForm(prefix=f"m{item.pk}", initial={
             "version": item.topic.version, "item": item.pk, "discussion": item.discussion, "decision": item.decision,
             "votes_for": item.votes_for, "votes_against": item.votes_against, "votes_abstain": item.votes_abstain})
-        item.can_record = leads and item.topic.state == State.SCHEDULED
+        item.can_record = leads and item.topic.state == State.SCHEDULED and not upcoming
+        item.can_unschedule = leads and item.topic.state == State.SCHEDULED and not item.recorded_at
     attendees = list(meeting.attendees.all())
     return render(request, "deliberation/meeting.html", {
-        "meeting": meeting, "agenda": agenda, "attendees": attendees, "leads": leads,
+        "meeting": meeting, "agenda": agenda, "attendees": attendees, "leads": leads, "upcoming": upcoming,
         "present": sum(a.present for a in attendees),
         "schedulable": selectors.schedulable_topics(meeting=meeting) if leads else [],
     })
