@@ -9,7 +9,7 @@ from gridcase.accounts.jurisdiction import jurisdiction_codes
 from gridcase.accounts.models import Role, User
 from gridcase.deliberation.models import PUBLIC_STATES, AgendaItem, Channel, Meeting, Source, State, Topic, TopicEvent
 from gridcase.deliberation.permissions import meetings_visible_to, topics_visible_to
-from gridcase.lib import clock
+from gridcase.lib import clock, crypto
 from gridcase.requests.selectors import requests_visible_to
 from gridcase.requests.services import request_to_topic_payload
 
@@ -162,3 +162,12 @@ def proposal_from_request(*, user, number: str) -> dict:
     return {"source": Source.REQUEST, "request_number": payload["number"], "title": payload["title"],
             "description": payload["description"], "channel": REQUEST_CHANNELS.get(payload["channel"], Channel.VISIT),
             **({"village": village} if village else {})}
+
+
+def objections_of(*, topic: Topic, in_full: bool) -> list:
+    """The topic's objections, each with `contact`: the phone in full for the leading group, who
+    answer the resident (`in_full`), masked for everyone else."""
+    objections = list(topic.objections.select_related("answered_by"))
+    for objection in objections:
+        objection.contact = crypto.decrypt(objection.contact_encrypted) if in_full else objection.contact_masked
+    return objections

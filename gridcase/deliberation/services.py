@@ -416,10 +416,13 @@ def _rate_limited(ip_digest: str, session_digest: str) -> bool:
 
 
 @transaction.atomic
-def objection_lodge(*, topic: Topic | int, text: str, name: str = "", ip: str, session_key: str = "") -> Objection:
-    """A resident objects to a publicised decision. The topic stops where it is (no automatic move on)
-    and goes back to the leading group, who are told at once."""
+def objection_lodge(*, topic: Topic | int, text: str, name: str = "", contact: str = "", ip: str,
+                    session_key: str = "") -> Objection:
+    """A resident objects to a publicised decision, with a phone number to be answered on if they
+    wish (kept encrypted; the public page never shows it). The topic stops where it is (no automatic
+    move on) and goes back to the leading group, who are told at once."""
     text = _required(text, _("请填写异议内容"))
+    contact = crypto.normalise(contact)
     ip_digest, session_digest = crypto.blind_index(f"ip:{ip}"), crypto.blind_index(f"session:{session_key}")
     with connection.cursor() as cursor:  # one lodging at a time per address: the count below stays true
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [ip_digest])
@@ -429,6 +432,8 @@ def objection_lodge(*, topic: Topic | int, text: str, name: str = "", ip: str, s
     if topic.state == State.PUBLICITY and topic.publicity_ends_at <= clock.now():
         raise NotAllowed(_("公示期已结束"))
     objection = Objection.objects.create(topic=topic, name=name.strip()[:50], text=text, lodged_at=clock.now(),
+                                         contact_encrypted=crypto.encrypt(contact),
+                                         contact_masked=crypto.mask_phone(contact) if contact else "",
                                          ip_digest=ip_digest, session_digest=session_digest if session_key else "")
     _move(topic, State.OBJECTED, actor=None, kind="topic.objection_lodged", reason=text,
           data={"objection": objection.pk})

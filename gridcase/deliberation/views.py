@@ -98,7 +98,7 @@ def topic_detail(request, topic_id):
         "actions": [(a, LABELS[a]) for a in permissions.allowed_actions(request.user, topic)],
         "agenda": topic.agenda_items.select_related("meeting").order_by("meeting__held_at"),
         "reviews": topic.legal_reviews.select_related("adviser"),
-        "objections": topic.objections.select_related("answered_by"),
+        "objections": selectors.objections_of(topic=topic, in_full="cadre" in hats),
         "progress": topic.progress.prefetch_related("photos").select_related("by"),
         "survey": topic.survey.all(),
         "can_answer": "cadre" in hats and permissions.state_allows(topic, "answer"),
@@ -398,7 +398,8 @@ def public_objection(request, village_code, topic_id):
             request.session.save()
         try:
             services.objection_lodge(topic=topic, text=form.cleaned_data["text"], name=form.cleaned_data["name"],
-                                     ip=_client_ip(request), session_key=request.session.session_key)
+                                     contact=form.cleaned_data["contact"], ip=_client_ip(request),
+                                     session_key=request.session.session_key)
         except services.TooManyObjections as exc:
             return render(request, "deliberation/public.html", {
                 "village": village, "board": selectors.public_topics(village=village), "form": form,
