@@ -175,8 +175,9 @@ class RequestDetail(APIView):
 class RequestTransition(Transition):
     """POST /requests/{id}/transitions/{name}: the actions of the request page, with the fields of its
     form (triage: kind, office (id, for 大事), handling, guidance, note; reply: reply; close: satisfaction,
-    feedback; feedback: feedback; deliberate: note; to_case: title, category (id), lon, lat; merge:
-    into (the other request's number), note; the answer's merged_into names the other one)."""
+    feedback; feedback: feedback; to_case: title, category (id), lon, lat; merge:
+    into (the other request's number), note; the answer's merged_into names the other one). An allowed
+    `deliberate` is not a transition here: it happens when a topic is registered from the request."""
 
     actions = ACTIONS
 

@@ -128,6 +128,9 @@ class MinutesForm(VersionedForm):
 
 class ObjectionForm(forms.Form):
     name = forms.CharField(label=_("姓名（可不填）"), max_length=50, required=False)
+    contact = forms.RegexField(label=_("联系电话（可不填，便于答复您；不会公开）"), regex=r"^[\d\-+ ]{7,20}$",
+                               required=False, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+                               error_messages={"invalid": _("请填写正确的电话号码（7—20 位数字），或不填")})
     text = forms.CharField(label=_("异议内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
                            error_messages={"required": _("请填写异议内容")})
 

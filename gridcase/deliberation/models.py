@@ -268,6 +268,9 @@ class Objection(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="objections")
     name = models.CharField(_("姓名（可不填）"), max_length=50, blank=True)
     text = models.TextField(_("异议内容"))
+    # Optional, so that the leading group can answer the resident; never shown on the public page.
+    contact_encrypted = models.TextField(_("联系电话（加密）"), blank=True, editable=False)
+    contact_masked = models.CharField(_("联系电话"), max_length=24, blank=True)
     lodged_at = models.DateTimeField()
     # Keyed digests, for the rate limit: no address or session id is kept in clear.
     ip_digest = models.CharField(max_length=64, editable=False, db_index=True)

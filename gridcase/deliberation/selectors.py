@@ -11,10 +11,12 @@ from geodata.models import Area, Level
 from gridcase.accounts.jurisdiction import jurisdiction_codes
 from gridcase.accounts.models import Role, User
 from gridcase.deliberation import conf
-from gridcase.deliberation.models import PUBLIC_STATES, AgendaItem, Meeting, State, Topic, TopicEvent
+from gridcase.deliberation.models import PUBLIC_STATES, AgendaItem, Channel, Meeting, Source, State, Topic, TopicEvent
 from gridcase.deliberation.permissions import meetings_visible_to, topics_visible_to, waiting_on
-from gridcase.lib import clock
+from gridcase.lib import clock, crypto
 from gridcase.lib.todo import Task, Tasks, soonest_first
+from gridcase.requests.selectors import requests_visible_to
+from gridcase.requests.services import request_to_topic_payload
 from gridcase.workdays.selectors import add_working_days
 
 
@@ -170,3 +172,30 @@ def public_topics(*, village: Area) -> list[dict]:
 
 def public_village(*, code: str) -> Area | None:
     return Area.objects.filter(level=Level.VILLAGE, code=code).select_related("parent").defer("geom", "parent__geom").first()
+
+
+# How a request came in → the 咨询方式 of the 问题登记簿.
+REQUEST_CHANNELS = {"walk": Channel.VISIT, "visit": Channel.WALK_IN, "phone": Channel.PHONE, "hotline": Channel.PHONE,
+                    "wechat": Channel.WECHAT}
+
+
+def proposal_from_request(*, user, number: str) -> dict:
+    """The topic form filled in from the request numbered `number` in the user's jurisdiction (三事分流
+    → 援法议事), without the reporter's personal data; {} when there is no such request."""
+    request = requests_visible_to(user=user).filter(number=number.strip()).select_related("category").first()
+    if request is None:
+        return {}
+    payload = request_to_topic_payload(request)
+    village = villages_for(user=user).filter(code=payload["village_code"]).first()
+    return {"source": Source.REQUEST, "request_number": payload["number"], "title": payload["title"],
+            "description": payload["description"], "channel": REQUEST_CHANNELS.get(payload["channel"], Channel.VISIT),
+            **({"village": village} if village else {})}
+
+
+def objections_of(*, topic: Topic, in_full: bool) -> list:
+    """The topic's objections, each with `contact`: the phone in full for the leading group, who
+    answer the resident (`in_full`), masked for everyone else."""
+    objections = list(topic.objections.select_related("answered_by"))
+    for objection in objections:
+        objection.contact = crypto.decrypt(objection.contact_encrypted) if in_full else objection.contact_masked
+    return objections

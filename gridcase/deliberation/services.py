@@ -11,6 +11,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geodata.models import Area, Level
@@ -120,6 +121,10 @@ def _rules(topic: Topic) -> None:
     from gridcase.escalation import engine  # the engine calls back into these services
 
     engine.evaluate(topic=topic)
+
+
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _required(text: str, message: str) -> str:
@@ -290,6 +295,8 @@ def meeting_update(*, meeting: Meeting | int, actor, expected_version: int, held
     """Change the time, place and attendance (出席/缺席) of a meeting."""
     meeting = _lock_meeting(meeting, actor, expected_version)
     _check_place(meeting.village, location)
+    if held_at > clock.now() and meeting.agenda.filter(recorded_at__isnull=False).exists():
+        raise DeliberationError(_("该议事会已记录议事结果，召开时间不能改到将来"))
     meeting.held_at, meeting.location, meeting.recorder = held_at, location, recorder.strip()
     meeting.place = _required(place, _("请填写活动地点"))
     meeting.save(update_fields=["held_at", "place", "location", "recorder"])
@@ -345,6 +352,9 @@ def minutes_record(*, item: AgendaItem | int, actor, discussion: str, decision: 
     item_id = item.pk if isinstance(item, AgendaItem) else item
     item = AgendaItem.objects.select_related("meeting").get(pk=item_id)
     topic = _lock(item.topic_id, actor=actor, action="decide", expected_version=expected_version)
+    if item.meeting.held_at > clock.now():
+        raise DeliberationError(_("议事会定于 %(when)s 召开，会议召开后才能记录议事结果和表决") % {
+            "when": _local(item.meeting.held_at)})
     present = item.meeting.attendees.filter(present=True).count()
     validate_votes(present=present, votes_for=votes_for, votes_against=votes_against, votes_abstain=votes_abstain)
     item.discussion = _required(discussion, _("请填写会议内容（讨论情况）"))
@@ -384,6 +394,9 @@ def legal_review(*, topic: Topic | int, actor, approve: bool, opinion: str,
 
 def _start_publicity(topic: Topic, *, actor, kind: str, reason: str = "") -> Topic:
     now = clock.now()
+    held_at = topic.decision.meeting.held_at if topic.decision_id else None
+    if held_at is not None and held_at > now:
+        raise DeliberationError(_("议事会定于 %(when)s 召开，尚未召开，不能开始公示") % {"when": _local(held_at)})
     topic.publicity_started_at, topic.publicity_ends_at = now, now + timedelta(days=conf.publicity_days())
     return _move(topic, State.PUBLICITY, actor=actor, kind=kind, reason=reason,
                  data={"publicity_ends_at": topic.publicity_ends_at.isoformat()},
@@ -403,10 +416,13 @@ def _rate_limited(ip_digest: str, session_digest: str) -> bool:
 
 
 @transaction.atomic
-def objection_lodge(*, topic: Topic | int, text: str, name: str = "", ip: str, session_key: str = "") -> Objection:
-    """A resident objects to a publicised decision. The topic stops where it is (no automatic move on)
-    and goes back to the leading group, who are told at once."""
+def objection_lodge(*, topic: Topic | int, text: str, name: str = "", contact: str = "", ip: str,
+                    session_key: str = "") -> Objection:
+    """A resident objects to a publicised decision, with a phone number to be answered on if they
+    wish (kept encrypted; the public page never shows it). The topic stops where it is (no automatic
+    move on) and goes back to the leading group, who are told at once."""
     text = _required(text, _("请填写异议内容"))
+    contact = crypto.normalise(contact)
     ip_digest, session_digest = crypto.blind_index(f"ip:{ip}"), crypto.blind_index(f"session:{session_key}")
     with connection.cursor() as cursor:  # one lodging at a time per address: the count below stays true
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [ip_digest])
@@ -416,6 +432,8 @@ def objection_lodge(*, topic: Topic | int, text: str, name: str = "", ip: str, s
     if topic.state == State.PUBLICITY and topic.publicity_ends_at <= clock.now():
         raise NotAllowed(_("公示期已结束"))
     objection = Objection.objects.create(topic=topic, name=name.strip()[:50], text=text, lodged_at=clock.now(),
+                                         contact_encrypted=crypto.encrypt(contact),
+                                         contact_masked=crypto.mask_phone(contact) if contact else "",
                                          ip_digest=ip_digest, session_digest=session_digest if session_key else "")
     _move(topic, State.OBJECTED, actor=None, kind="topic.objection_lodged", reason=text,
           data={"objection": objection.pk})

@@ -56,9 +56,11 @@ def _ledgers(user) -> dict:
 @require_http_methods(["GET", "POST"])
 def topic_propose(request):
     villages = selectors.villages_for(user=request.user)
-    form = forms.ProposeForm(request.POST or None, villages=villages, initial={
-        "case_number": request.GET.get("case", ""), "request_number": request.GET.get("request", ""),
-        "source": "request" if request.GET.get("request") else "member"})
+    initial = {"case_number": request.GET.get("case", ""), "source": "case" if request.GET.get("case") else "member"}
+    if number := request.GET.get("request", ""):
+        initial = {"request_number": number, "source": "request",
+                   **selectors.proposal_from_request(user=request.user, number=number)}
+    form = forms.ProposeForm(request.POST or None, villages=villages, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         case = None
@@ -96,7 +98,7 @@ def topic_detail(request, topic_id):
         "actions": [(a, LABELS[a]) for a in permissions.allowed_actions(request.user, topic)],
         "agenda": topic.agenda_items.select_related("meeting").order_by("meeting__held_at"),
         "reviews": topic.legal_reviews.select_related("adviser"),
-        "objections": topic.objections.select_related("answered_by"),
+        "objections": selectors.objections_of(topic=topic, in_full="cadre" in hats),
         "progress": topic.progress.prefetch_related("photos").select_related("by"),
         "survey": topic.survey.all(),
         "can_answer": "cadre" in hats and permissions.state_allows(topic, "answer"),
@@ -231,14 +233,16 @@ def meeting_detail(request, meeting_id):
     meeting = permissions.meeting_for_user(request.user, meeting_id)
     leads = permissions.is_leading_group(request.user, meeting.village_code)
     agenda = list(meeting.agenda.select_related("topic__list_item").order_by("order", "id"))
+    upcoming = meeting.held_at > clock.now()  # minutes and votes only once the meeting has taken place
     for item in agenda:
         item.form = forms.MinutesForm(prefix=f"m{item.pk}", initial={
             "version": item.topic.version, "item": item.pk, "discussion": item.discussion, "decision": item.decision,
             "votes_for": item.votes_for, "votes_against": item.votes_against, "votes_abstain": item.votes_abstain})
-        item.can_record = leads and item.topic.state == State.SCHEDULED
+        item.can_record = leads and item.topic.state == State.SCHEDULED and not upcoming
+        item.can_unschedule = leads and item.topic.state == State.SCHEDULED and not item.recorded_at
     attendees = list(meeting.attendees.all())
     return render(request, "deliberation/meeting.html", {
-        "meeting": meeting, "agenda": agenda, "attendees": attendees, "leads": leads,
+        "meeting": meeting, "agenda": agenda, "attendees": attendees, "leads": leads, "upcoming": upcoming,
         "present": sum(a.present for a in attendees),
         "schedulable": selectors.schedulable_topics(meeting=meeting) if leads else [],
     })
@@ -394,7 +398,8 @@ def public_objection(request, village_code, topic_id):
             request.session.save()
         try:
             services.objection_lodge(topic=topic, text=form.cleaned_data["text"], name=form.cleaned_data["name"],
-                                     ip=_client_ip(request), session_key=request.session.session_key)
+                                     contact=form.cleaned_data["contact"], ip=_client_ip(request),
+                                     session_key=request.session.session_key)
         except services.TooManyObjections as exc:
             return render(request, "deliberation/public.html", {
                 "village": village, "board": selectors.public_topics(village=village), "form": form,

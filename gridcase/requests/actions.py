@@ -1,5 +1,6 @@
 """The actions on a request that take a form: one table, used by the pages and the API alike, so
-that both validate the same way and call the same service."""
+that both validate the same way and call the same service. (转援法议事 is not here: it happens when
+the topic is registered from the request, on the topic form of gridcase.deliberation.)"""
 
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext as _
@@ -36,8 +37,6 @@ ACTIONS = {
         feedback=d["feedback"])),
     "feedback": (forms.ReopenForm, lambda item, user, d: services.request_reopen(
         request=item, actor=user, expected_version=d["version"], feedback=d["feedback"])),
-    "deliberate": (forms.DeliberateForm, lambda item, user, d: services.request_to_deliberation(
-        request=item, actor=user, expected_version=d["version"], note=d["note"])),
     "to_case": (forms.ToCaseForm, lambda item, user, d: services.request_to_case(
         request=item, actor=user, expected_version=d["version"], title=d["title"], category=d["category"],
         location=Point(d["lon"], d["lat"], srid=4326) if d["lon"] is not None else None)),

@@ -102,10 +102,6 @@ class ReopenForm(VersionedForm):
     feedback = forms.CharField(label=_("反映人反馈（不满意的原因）"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class DeliberateForm(VersionedForm):
-    note = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-
 class MergeForm(VersionedForm):
     into = forms.CharField(label=_("并入诉求编号"), max_length=32)
     note = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -176,6 +176,7 @@ class Request(models.Model):
                          condition=Q(state__in=["registered", "handling"])),
             # Repeat proposals compare texts with pg_trgm similarity.
             GinIndex(fields=["matter"], name="request_matter_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["number"], name="request_number_trgm", opclasses=["gin_trgm_ops"]),  # part of a number
         ]
 
     def __str__(self):

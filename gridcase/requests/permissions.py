@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from gridcase.accounts.jurisdiction import CODE_COLUMNS, covers_code, jurisdiction_codes
 from gridcase.accounts.models import Role
@@ -51,9 +52,24 @@ def may(user, request: Request, action: str) -> bool:
     return user.role in ROLES.get(action, ()) or (user.is_superuser and not user.area_id)
 
 
+def deliberation_refusal(request: Request, *, topic_id: int | None = None) -> str:
+    """Why the request cannot become a 援法议事 topic ("" when it can): only a 小事 can, and only
+    once (`topic_id`: the topic being registered from it, which does not count)."""
+    if request.kind != Kind.MINOR:
+        return _("只有分流为小事的诉求可以转援法议事，请先将其分流为小事")
+    linked = request.deliberation_topics.exclude(pk=topic_id).order_by("pk").first()
+    if linked is not None:
+        return _("该诉求已转为援法议事议题「%(title)s」") % {"title": linked.title}
+    return ""
+
+
+# Checks beyond the state table: an action that would be refused is not offered.
+OFFERED = {"deliberate": lambda request: not deliberation_refusal(request)}
+
+
 def allowed_actions(user, request: Request) -> list[tuple[str, str]]:
     return [(action, LABELS[action]) for action in sorted(TRANSITIONS[request.state], key=list(LABELS).index)
-            if may(user, request, action)]
+            if may(user, request, action) and OFFERED.get(action, bool)(request)]
 
 
 def request_for_user(user, request_id) -> Request:

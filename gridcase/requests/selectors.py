@@ -1,5 +1,6 @@
 """Reads of requests: lists, the office queue, repeat proposals, the map layer, the task list."""
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -41,15 +42,21 @@ def request_list(*, user, q: str = "", kind: str = "", state: str = "", office: 
     return requests.order_by("-registered_at", "-id")
 
 
+# The serial at the end of a number, as people say it: "12", "00012", "M12", "m00012".
+NUMBER_TAIL = re.compile(r"^M?(\d{1,5})$", re.IGNORECASE)
+
+
 def _search(q: str) -> Q:
-    """By number (whole or its last digits), a full reporter name or contact (their blind index), or
-    a word of the matter."""
+    """By number (whole, its serial, or any part with a digit: "2026-M0001"), a full reporter name
+    or contact (their blind index), or a word of the matter."""
     from gridcase.lib import crypto
 
     index = crypto.blind_index(q)
     match = Q(number=q.upper()) | Q(reporter_name_index=index) | Q(contact_index=index) | Q(matter__contains=q)
-    if q.isdigit() and len(q) <= 5:
-        match |= Q(number__endswith=f"-M{int(q):05d}")
+    if tail := NUMBER_TAIL.match(q):
+        match |= Q(number__endswith=f"-M{int(tail[1]):05d}")
+    elif any(c.isdigit() for c in q) and len(q) >= 4:
+        match |= Q(number__contains=q.upper())  # request_number_trgm
     return match
 
 

@@ -299,7 +299,8 @@ def request_triage(*, request: Request | int, actor, kind: str, office: Office |
             raise RequestError(_("请选择小事的办理方式"))
         request.office, request.handling, request.guidance = None, handling, ""
         request.deadline = add_working_days(now, VILLAGE_TIME_LIMIT_DAYS)
-        to_state = State.DELIBERATING if handling == Handling.DELIBERATION else State.HANDLING
+        # 转援法议事 waits in 办理中 until its topic is registered (request_to_deliberation links the two).
+        to_state = State.HANDLING
         data["handling"] = handling
     elif kind == Kind.PRIVATE:
         request.office, request.handling, request.deadline = None, "", None
@@ -323,22 +324,23 @@ def request_to_topic_payload(request: Request) -> dict:
         "title": request.matter.strip().splitlines()[0][:60], "description": request.matter,
         "category": request.category.name, "village_code": request.village_code, "town_code": request.town_code,
         "received_on": request.received_on.isoformat(), "reporters_count": request.reporters_count,
+        "channel": request.channel,
         "location": [request.location.x, request.location.y] if request.location else None,
     }
 
 
 @transaction.atomic
-def request_to_deliberation(*, request: Request | int, actor, topic_id: int | None = None, note: str = "",
+def request_to_deliberation(*, request: Request | int, actor, topic_id: int, note: str = "",
                             expected_version: int | None = None) -> Request:
-    """A 小事 handled by the village becomes a deliberation topic (called by the village, or by
-    gridcase.deliberation when it creates the topic, with its id). The request stays open until the
-    outcome is replied to the reporter."""
+    """A 小事 of the village becomes a deliberation topic: called by gridcase.deliberation when it
+    registers the topic (with its id), in the same transaction. The request stays open, 议事中, until
+    the outcome is replied to the reporter."""
     request = _lock(request, actor=actor, action="deliberate", expected_version=expected_version)
-    if request.kind != Kind.MINOR:
-        raise RequestError(_("只有小事可以转援法议事"))
+    if refusal := permissions.deliberation_refusal(request, topic_id=topic_id):
+        raise RequestError(refusal)
     request.handling = Handling.DELIBERATION
     return _move(request, State.DELIBERATING, actor=actor, kind="request.to_deliberation", note=note,
-                 data={"topic": topic_id} if topic_id else {}, fields=("handling",))
+                 data={"topic": topic_id}, fields=("handling",))
 
 
 @transaction.atomic

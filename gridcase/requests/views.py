@@ -17,7 +17,7 @@ from gridcase.lib.forms import resubmittable
 from gridcase.patrols.selectors import PatrolNotVisible, patrol_for_finding
 from gridcase.requests import forms, lists, permissions, selectors, services, wechat
 from gridcase.requests.actions import ACTIONS, form_for
-from gridcase.requests.models import OPEN_STATES, Channel, ThreeList
+from gridcase.requests.models import OPEN_STATES, Channel, Handling, ThreeList
 from gridcase.requests.workflow import EVENT_LABELS, LABELS
 
 PAGE_SIZE = 25
@@ -81,6 +81,7 @@ def request_detail(request, request_id):
         or item.registered_by_id == request.user.pk,
         "merged": item.merged_requests.select_related("category").order_by("received_on"),
         "photos": item.photos.all(),
+        "topics": item.deliberation_topics.only("pk", "title", "state").order_by("pk"),
         "overdue": item.is_open and item.deadline is not None and item.deadline < clock.now(),
     })
 
@@ -97,6 +98,8 @@ def photo_download(request, request_id, photo_id):
 @require_http_methods(["GET", "POST"])
 def request_action(request, request_id, action):
     item = permissions.request_for_user(request.user, request_id)
+    if action == "deliberate":
+        return _to_topic_form(request, item)
     if action not in ACTIONS:
         raise Http404
     _form_class, perform = ACTIONS[action]
@@ -112,6 +115,9 @@ def request_action(request, request_id, action):
             result = perform(item, request.user, data)
             if action == "merge":
                 return redirect("requests:detail", request_id=result.pk)
+            if action == "triage" and result.handling == Handling.DELIBERATION:
+                messages.success(request, _("已分流为小事（%(number)s），请登记援法议事议题") % {"number": item.number})
+                return _to_topic_form(request, result)
         except services.StaleRequest as exc:
             stale = exc
             form = resubmittable(make, request.POST, exc.request.version)
@@ -130,6 +136,18 @@ def request_action(request, request_id, action):
     return render(request, "requests/action.html", {"item": item, "form": form, "action": action,
                                                     "label": LABELS[action], "stale": stale,
                                                     "map": action == "to_case" and item.location is None})
+
+
+def _to_topic_form(request, item):
+    """转援法议事 is registering the topic: the topic form, filled in from the request, which the
+    topic's registration then links (gridcase.deliberation). Refused, the request's page says why."""
+    if not permissions.may(request.user, item, "deliberate"):
+        messages.error(request, _("您无权对该诉求执行「%(action)s」") % {"action": LABELS["deliberate"]})
+        return redirect("requests:detail", request_id=item.pk)
+    if refusal := permissions.deliberation_refusal(item):
+        messages.error(request, refusal)
+        return redirect("requests:detail", request_id=item.pk)
+    return redirect(f"{reverse('deliberation:propose')}?request={item.number}")
 
 
 @login_required

@@ -1,8 +1,9 @@
 """The life of a request as data: which action moves it from which state, and who may act.
 
-    registered 待分流 → triage → handling 办理中 (大事 at a town office; 小事 一事一议 in the village)
-                              | deliberating 议事中 (小事 turned into a 援法议事 topic)
+    registered 待分流 → triage → handling 办理中 (大事 at a town office; 小事 in the village, 一事一议
+                                                  or 转援法议事)
                               | replied 已答复 (私事: the guidance note is the reply)
+    handling (小事) → deliberate (its 援法议事 topic registered by gridcase.deliberation) → deliberating 议事中
     handling | deliberating | mediation → reply → replied → close (with satisfaction) → closed
     replied → feedback (not satisfied, reopen) → handling
     registered | handling → merge → merged;  → to_case → mediation 转入调解
@@ -16,7 +17,7 @@ from gridcase.requests.models import State
 TRANSITIONS: dict[str, set[str]] = {
     State.REGISTERED: {"triage", "merge", "to_case"},
     State.HANDLING: {"triage", "reply", "merge", "to_case", "deliberate"},
-    State.DELIBERATING: {"reply"},
+    State.DELIBERATING: {"reply", "deliberate"},  # deliberate: only while no topic is linked (permissions)
     State.MEDIATION: {"reply"},
     State.REPLIED: {"close", "feedback"},
     State.CLOSED: set(),
@@ -36,7 +37,7 @@ ROLES = {
     "feedback": {Role.GRID_WORKER, Role.VILLAGE_CADRE, Role.TOWN_LEADER, Role.COUNTY_ADMIN},
     "merge": {Role.VILLAGE_CADRE, Role.TOWN_LEADER, Role.COUNTY_ADMIN},
     "to_case": {Role.VILLAGE_CADRE, Role.MEDIATOR, Role.TOWN_LEADER, Role.COUNTY_ADMIN},
-    "deliberate": {Role.VILLAGE_CADRE, Role.TOWN_LEADER, Role.COUNTY_ADMIN},
+    "deliberate": {Role.VILLAGE_CADRE, Role.TOWN_LEADER},  # those who may register the topic (deliberation)
 }
 REGISTRARS = {Role.GRID_WORKER, Role.MEDIATOR, Role.VILLAGE_CADRE, Role.TOWN_LEADER, Role.COUNTY_ADMIN}
 

@@ -38,7 +38,8 @@ ATTENDEES = [(AttendeeRole.COMMITTEE, "王书记", True), (AttendeeRole.ADVISER,
 @pytest.fixture
 def meeting(users, village):
     return services.meeting_create(
-        actor=users["cadre"], village=village, held_at=clock.now(), place="古河村党群服务中心",
+        # Held before the oldest minutes make_topic records (ten days ago): minutes need a meeting that took place.
+        actor=users["cadre"], village=village, held_at=clock.now() - timedelta(days=11), place="古河村党群服务中心",
         location=village.geom.point_on_surface,
         attendees=[services.AttendeeInput(role=r, name=n, present=p) for r, n, p in ATTENDEES])
 

@@ -103,3 +103,34 @@ def test_a_topic_taken_off_the_agenda_is_waiting_for_a_meeting_again(users, make
     topic = make_topic(State.SCHEDULED)
     topic = services.meeting_remove_topic(item=topic.agenda_items.get(), actor=users["cadre"])
     assert topic.state == State.ACCEPTED and not topic.agenda_items.exists()
+
+
+def test_minutes_and_votes_wait_until_the_meeting_has_taken_place(users, village, make_topic, login):
+    topic = make_topic(State.ACCEPTED)
+    ahead = services.meeting_create(actor=users["cadre"], village=village, held_at=clock.now() + timedelta(days=10),
+                                    place="村部会议室", attendees=attendees(("committee", "王书记", True)))
+    agenda = services.meeting_add_topic(meeting=ahead, actor=users["cadre"], topic=topic)
+
+    with pytest.raises(services.DeliberationError, match="会议召开后才能记录议事结果和表决"):
+        services.minutes_record(item=agenda, actor=users["cadre"], discussion="同意", decision="清理", votes_for=1,
+                                votes_against=0, votes_abstain=0)
+    topic.refresh_from_db()
+    agenda.refresh_from_db()
+    assert topic.state == State.SCHEDULED and agenda.recorded_at is None
+    page = login("cadre").get(f"/deliberation/meetings/{ahead.pk}/").content.decode()
+    assert "会议召开后才能记录议事结果和表决" in page and "保存议事结果" not in page
+
+
+def test_a_meeting_with_minutes_cannot_move_into_the_future_nor_be_publicised_before_it(users, make_topic):
+    topic = make_topic(State.DECIDED)
+    meeting = topic.decision.meeting
+    with pytest.raises(services.DeliberationError, match="召开时间不能改到将来"):
+        services.meeting_update(meeting=meeting, actor=users["cadre"], expected_version=meeting.version,
+                                held_at=clock.now() + timedelta(days=10), place=meeting.place,
+                                attendees=attendees(("committee", "王书记", True)))
+    # A meeting dated ahead by an earlier version, say: its decision is not publicised before it.
+    type(meeting).objects.filter(pk=meeting.pk).update(held_at=clock.now() + timedelta(days=10))
+    with pytest.raises(services.DeliberationError, match="尚未召开，不能开始公示"):
+        services.legal_review(topic=topic, actor=users["adviser"], approve=True, opinion="")
+    topic.refresh_from_db()
+    assert topic.state == State.DECIDED and topic.publicity_started_at is None

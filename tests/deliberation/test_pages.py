@@ -83,7 +83,7 @@ def test_the_cadre_convenes_a_meeting_puts_topics_on_it_and_records_the_vote(log
     assert client.get("/deliberation/meetings/new/").status_code == 200
     point = village.geom.point_on_surface
     rows = [("committee", "王书记", "on"), ("adviser", "李律师", "on"), ("representative", "周代表", "")]
-    data = {"held_at": (clock.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"), "place": "村部会议室",
+    data = {"held_at": (clock.now() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"), "place": "村部会议室",
             "lon": point.x, "lat": point.y, "recorder": "赵文书", "att-TOTAL_FORMS": 3, "att-INITIAL_FORMS": 0}
     for i, (role, name, present) in enumerate(rows):
         data |= {f"att-{i}-role": role, f"att-{i}-name": name} | ({f"att-{i}-present": present} if present else {})

@@ -134,3 +134,28 @@ def test_no_objection_to_a_topic_not_under_publicity_or_of_another_village(clien
 
 def test_another_villages_board_does_not_show_this_villages_topics(client, board, other_village):
     assert "清理李某某的僵尸车" not in page_text(client, other_village)
+
+
+def test_an_objection_keeps_a_contact_phone_for_the_cadre_and_never_shows_it_on_the_board(board, village, login):
+    topic = board[State.PUBLICITY]
+    resident = Client()
+    response = resident.post(f"/public/{village.code}/topics/{topic.pk}/objection/",
+                             {"text": "清理前应先通知车主", "name": "孙小红", "contact": "139 1234 5678"},
+                             REMOTE_ADDR="203.0.113.6")
+    assert response.status_code == 302
+    objection = topic.objections.get()
+    assert objection.contact_masked == "139****5678" and "13912345678" not in objection.contact_encrypted
+    assert "13912345678" not in page_text(resident, village) and "139****5678" not in page_text(resident, village)
+
+    assert "联系电话 13912345678" in login("cadre").get(f"/deliberation/{topic.pk}/").content.decode()
+    adviser_page = login("adviser").get(f"/deliberation/{topic.pk}/").content.decode()
+    assert "139****5678" in adviser_page and "13912345678" not in adviser_page
+
+
+def test_a_wrong_contact_is_refused_and_the_objection_text_is_kept(client, board, village):
+    topic = board[State.PUBLICITY]
+    response = client.post(f"/public/{village.code}/topics/{topic.pk}/objection/",
+                           {"text": "清理前应先通知车主", "contact": "abc"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "请填写正确的电话号码" in html and "清理前应先通知车主" in html
+    assert not topic.objections.exists()

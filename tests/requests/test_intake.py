@@ -107,6 +107,22 @@ def test_search_by_full_phone_uses_the_blind_index(make_request, login):
     assert request.number not in login("cadre").get("/requests/", {"q": "13899999999"}).content.decode()
 
 
+def test_part_of_a_number_finds_the_request(make_request, login):
+    first, second = make_request(), make_request(matter="河边护栏断了")
+    client = login("cadre")
+
+    def found(q: str) -> set[str]:
+        html = client.get("/requests/", {"q": q}).content.decode()
+        return {r.number for r in (first, second) if r.number in html}
+
+    town, year, serial = second.number.split("-")  # 321302112-2026-M00012
+    assert found(serial) == found(serial.lower()) == found(f"M{int(serial[1:])}") == {second.number}
+    assert found(f"{year}-{serial}") == {second.number}
+    assert second.number in found(f"{year}-{serial[:-1]}".lower())
+    assert found(f"{town[-3:]}-{year}") == {first.number, second.number}
+    assert found("M99999") == set()
+
+
 def test_a_stale_form_is_refused_and_keeps_what_was_typed(make_request, users, login, infrastructure):
     request = make_request()
     seen = request.version
