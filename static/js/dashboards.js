@@ -84,13 +84,18 @@
         l.bindTooltip(`${f.properties.name}：${shown}（${f.properties.num}/${f.properties.den || f.properties.households || 0}）`);
       },
     }));
+    const shown = (v) => (v == null ? "—" : good ? `${v}%` : `${v}`);
+    legendText.textContent = good
+      ? `调解成功率：浅 ${shown(data.max)} → 深 ${shown(data.min)}（颜色越深越低；几乎无色的为期内没有调解结束的案件）`
+      : `每千户登记纠纷数：浅 ${shown(data.min)} → 深 ${shown(data.max)}（颜色越深越多）`;
+    legend.hidden = false;
     status.textContent = measure === "success" ? "调解成功率（颜色越深越低）" : "每千户登记纠纷数（颜色越深越多）";
   }
 
   async function redraw() {
     try {
       if (HEAT[mode]) await drawHeat(HEAT[mode]);
-      else { legend.hidden = true; await drawChoropleth(mode); }
+      else await drawChoropleth(mode);
     } catch (error) {
       if (error.name !== "AbortError") status.textContent = `图层加载失败：${error.message}`;
     }
