@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from geodata.models import Area, Level
 from gridcase.accounts.jurisdiction import CODE_COLUMNS, get_or_404, jurisdiction_codes
@@ -29,6 +30,8 @@ KPI_KEYS = ["success", "local", "village", "on_time", "satisfaction", "recurrenc
 SPARK_MONTHS = 12
 LIST_LIMIT = 20
 COUNT_CAP = 1000
+# Counts whose denominator is the count itself.
+PLAIN_COUNTS = {"volume", "criminal", "escalated"}
 
 
 def home_area(user) -> Area:
@@ -71,6 +74,16 @@ class Card:
     rag: str
     sparkline: str
     series: list[Figure]
+
+    @property
+    def base(self) -> str:
+        """What a figure other than a rate is out of, in words; "" for a plain count (its
+        denominator is the count itself, so "10/10" or "共 10 件中" would say nothing)."""
+        if self.measure.unit == "%" or not self.figure.den or self.measure.key in PLAIN_COUNTS:
+            return ""
+        if self.measure.unit == registry.MINUTES:
+            return _("%(den)s 次签收") % {"den": self.figure.den}
+        return _("共 %(den)s 件中") % {"den": self.figure.den}
 
     @property
     def change(self) -> float | None:
