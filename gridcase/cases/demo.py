@@ -187,9 +187,11 @@ class _Story:
             engine.evaluate(case=locked)
 
 
-def build_month(*, month: int, months: int = 24, per_village_month: float = 20.0, today: datetime | None = None) -> int:
-    """The cases registered in one month of the demo history (month 0 is the oldest). Months are
-    independent and deterministic, so they can be built in any order, in parallel."""
+def build_month(*, month: int, months: int = 24, per_village_month: float = 20.0, today: datetime | None = None,
+                code: str = "321302") -> int:
+    """The cases registered in one month of the demo history (month 0 is the oldest), in the villages
+    under `code` (the county by default). Months are independent and deterministic, so they can be
+    built in any order, in parallel."""
     rng = random.Random(f"{SEED}-{month}")
     today = today or clock.now()
     cadres, mediators = _staff()
@@ -202,6 +204,8 @@ def build_month(*, month: int, months: int = 24, per_village_month: float = 20.0
     total = 0
     for village in villages:
         grids = sorted(village.children.all(), key=lambda g: g.code)
+        if not village.code.startswith(code):
+            continue
         story = _Story(rng, today, cadres[village.code], mediators[village.code[:9]], village.code in struggling)
         for _ in range(_poisson(rng, per_village_month)):
             registered = _at(first + timedelta(days=rng.randint(0, 29)), rng)

@@ -1,6 +1,7 @@
 """Charts drawn on the server as inline SVG: no chart library, no CDN, the same in the PDF."""
 
-from django.utils.html import escape
+from datetime import date
+
 from django.utils.safestring import mark_safe
 
 from gridcase.dashboards.maps import to_mercator
@@ -23,32 +24,61 @@ def sparkline(values: list[float | None], *, width: int = 120, height: int = 28,
                      f'points="{points}"/></svg>')
 
 
-def trend_chart(*, labels: list[str], rates: list[float | None], settled: list[int], not_settled: list[int],
-                target: float | None, width: int = 640, height: int = 240) -> str:
-    """Stacked bars of outcomes (left axis, cases) and the success rate line (right axis, %) with
-    the target as a dashed line."""
-    left, right, top, bottom = 40, 40, 12, 28
+def axis_step(peak: int, ticks: int = 4) -> int:
+    """The smallest round whole step (1, 2, 5, 10, 20, 25, 50, …) that reaches `peak` in `ticks`
+    steps: a count axis reads 0, 1, 2, 3, 4 — never 1, 1, 0, 0, 0."""
+    need = max(peak, 1) / ticks
+    scale = 1
+    while True:
+        for base in (1, 2, 2.5, 5):
+            step = base * scale
+            if step == int(step) and step >= need:
+                return int(step)
+        scale *= 10
+
+
+def month_labels(months: list[date]) -> list[tuple[str, str]]:
+    """(month, year) under each bar: the year under the first month and under every January."""
+    return [(f"{m.month}月", f"{m.year}年" if i == 0 or m.month == 1 else "") for i, m in enumerate(months)]
+
+
+def trend_chart(*, months: list[date], rates: list[float | None], settled: list[int], not_settled: list[int],
+                target: float | None, width: int = 640, height: int = 260) -> str:
+    """Stacked bars of outcomes (left axis, whole cases) and the success rate line (right axis, %)
+    with the target as a dashed line; months named with their year. Nothing to draw: a sentence."""
+    if not any(settled) and not any(not_settled):
+        return mark_safe('<p class="empty trend-empty">这 12 个月没有调解结束的案件，暂无趋势可看。</p>')
+    left, right, top, bottom = 40, 40, 20, 40
     plot_w, plot_h = width - left - right, height - top - bottom
-    n = max(len(labels), 1)
+    n = max(len(months), 1)
     slot = plot_w / n
-    peak = max([s + f for s, f in zip(settled, not_settled, strict=True)] + [1])
+    step = axis_step(max(s + f for s, f in zip(settled, not_settled, strict=True)))
+    peak = step * 4
     parts = [f'<svg class="trend" viewBox="0 0 {width} {height}" width="100%" role="img" '
-             f'aria-label="调解成功率月度趋势" xmlns="http://www.w3.org/2000/svg" font-size="11" font-family="sans-serif">']
+             f'aria-label="调解成功率月度趋势" xmlns="http://www.w3.org/2000/svg" font-size="11" font-family="sans-serif">',
+             f'<text x="{left - 4}" y="{top - 10}" text-anchor="end" fill="#5b6876">件</text>',
+             f'<text x="{width - right + 4}" y="{top - 10}" fill="#5b6876">成功率</text>']
     for i in range(5):
         y = top + plot_h * i / 4
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e7eb"/>')
-        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#5b6876">{round(peak * (4 - i) / 4)}</text>')
-        parts.append(f'<text x="{width - right + 4}" y="{y + 4:.1f}" fill="#5b6876">{100 - 25 * i}%</text>')
-    for i, label in enumerate(labels):
+        parts.append(f'<text class="tick-cases" x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" '
+                     f'fill="#5b6876">{step * (4 - i)}</text>')
+        parts.append(f'<text class="tick-rate" x="{width - right + 4}" y="{y + 4:.1f}" fill="#5b6876">{100 - 25 * i}%</text>')
+    for i, (month, year) in enumerate(month_labels(months)):
         x = left + i * slot + slot * 0.2
         base = top + plot_h
-        for value, colour in ((settled[i], OUTCOME_COLOURS["settled"]), (not_settled[i], OUTCOME_COLOURS["not_settled"])):
+        label = f"{months[i].year}年{month}"
+        for value, colour, what in ((settled[i], OUTCOME_COLOURS["settled"], "调解成功"),
+                                    (not_settled[i], OUTCOME_COLOURS["not_settled"], "调解不成/转办")):
             h = plot_h * value / peak
             parts.append(f'<rect x="{x:.1f}" y="{base - h:.1f}" width="{slot * 0.6:.1f}" height="{h:.1f}" '
-                         f'fill="{colour}" opacity="0.75"><title>{escape(label)}：{value}</title></rect>')
+                         f'fill="{colour}" opacity="0.75"><title>{label}{what}：{value} 件</title></rect>')
             base -= h
-        parts.append(f'<text x="{left + (i + 0.5) * slot:.1f}" y="{height - 10}" text-anchor="middle" '
-                     f'fill="#5b6876">{escape(label)}</text>')
+        centre = left + (i + 0.5) * slot
+        parts.append(f'<text x="{centre:.1f}" y="{height - 24}" text-anchor="middle" fill="#5b6876">{month}</text>')
+        if year:
+            parts.append(f'<text class="year" x="{centre:.1f}" y="{height - 10}" text-anchor="middle" '
+                         f'fill="#1d2733">{year}</text>')
     if target is not None:
         y = top + plot_h * (1 - target / 100)
         parts.append(f'<line class="target" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '

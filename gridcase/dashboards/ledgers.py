@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from gridcase.cases import permissions, services
 from gridcase.cases.models import Case, State
@@ -16,14 +18,19 @@ from gridcase.dashboards.periods import local_midnight
 from gridcase.hazards.models import Hazard
 from gridcase.hazards.selectors import hazards_visible_to
 
-MEDIATION_COLUMNS = [("序号", 6), ("案件编号", 24), ("登记日期", 12), ("当事人", 36), ("纠纷类型", 12),
-                     ("纠纷简要情况", 40), ("调解员", 14), ("调解结果", 12), ("协议情况", 40), ("回访情况", 30)]
+MEDIATION_COLUMNS = [("序号", 6), ("案件编号", 24), ("登记日期", 12), ("村（社区）", 12), ("网格", 14),
+                     ("当事人", 36), ("纠纷类型", 12), ("纠纷简要情况", 40), ("办理层级", 10), ("受理日期", 12),
+                     ("调解员", 14), ("调解结果", 12), ("协议情况", 40), ("回访情况", 30), ("结案日期", 12)]
 REGISTER_COLUMNS = [("序号", 6), ("登记日期", 12), ("编号", 24), ("反映人", 16), ("问题类型", 12), ("问题内容", 40),
-                    ("地点（网格）", 18), ("来源", 16), ("办理层级", 10), ("当前状态", 10), ("办理期限", 12),
-                    ("办结日期", 12)]
+                    ("村（社区）", 12), ("网格", 14), ("来源", 16), ("办理层级", 10), ("当前状态", 10), ("受理日期", 12),
+                    ("办理期限", 12), ("办结日期", 12)]
 HAZARD_COLUMNS = [("序号", 6), ("隐患编号", 24), ("发现日期", 12), ("隐患类别", 12), ("隐患等级", 10), ("隐患描述", 40),
-                  ("地点（网格）", 18), ("责任单位/责任人", 20), ("整改期限", 12), ("整改完成日期", 12), ("销号日期", 12),
-                  ("当前状态", 10), ("督办层级", 10), ("逾期", 8), ("返工次数", 8), ("延期次数", 8)]
+                  ("村（社区）", 12), ("网格", 14), ("责任单位/责任人", 20), ("整改期限", 12), ("整改完成日期", 12),
+                  ("销号日期", 12), ("当前状态", 10), ("督办层级", 10), ("逾期", 8), ("返工次数", 8), ("延期次数", 8)]
+# Rows 1–2 (the title and the column headings) repeat on every printed page and stay in view with
+# the first two columns (序号 and the number) while scrolling.
+HEADER_ROWS = "1:2"
+FROZEN_AT = "C3"
 
 
 def _date(value) -> str:
@@ -63,23 +70,26 @@ def follow_up_text(case: Case) -> str:
 
 
 def mediation_row(user, n: int, case: Case) -> list:
-    return [n, case.number, _date(case.registered_at), parties_text(user, case, full=permissions.can_handle(user, case)),
-            case.category.name, (case.narrative or case.title)[:500], "、".join(str(m) for m in case.mediators.all()),
-            result_text(case), agreement_text(case), follow_up_text(case)]
+    return [n, case.number, _date(case.registered_at), case.grid.parent.name, case.grid.name,
+            parties_text(user, case, full=permissions.can_handle(user, case)), case.category.name,
+            (case.narrative or case.title)[:500], case.get_level_display(), _date(case.accepted_at),
+            "、".join(str(m) for m in case.mediators.all()), result_text(case), agreement_text(case),
+            follow_up_text(case), _date(case.closed_at)]
 
 
 def register_row(user, n: int, case: Case) -> list:
     applicants = [p for p in case.parties.all() if p.role == "applicant"]
     reporter = applicants[0].name if applicants else (str(case.registered_by) if case.registered_by else "")
     return [n, _date(case.registered_at), case.number, reporter, case.category.name, (case.narrative or case.title)[:500],
-            case.grid.name, case.get_source_display(), case.get_level_display(), case.get_state_display(),
-            _date(case.deadline), _date(case.closed_at)]
+            case.grid.parent.name, case.grid.name, case.get_source_display(), case.get_level_display(),
+            case.get_state_display(), _date(case.accepted_at), _date(case.deadline), _date(case.closed_at)]
 
 
 def hazard_row(user, n: int, hazard: Hazard) -> list:
     responsible = "，".join(filter(None, [hazard.responsible_name, hazard.responsible_contact]))
     return [n, hazard.number, _date(hazard.reported_at), hazard.category.name, hazard.get_severity_display(),
-            (hazard.description or hazard.title)[:500], hazard.grid.name, responsible, _date(hazard.deadline),
+            (hazard.description or hazard.title)[:500], hazard.grid.parent.name, hazard.grid.name, responsible,
+            _date(hazard.deadline),
             _date(hazard.rectified_at), _date(hazard.closed_at), hazard.get_state_display(), hazard.get_level_display(),
             "是" if hazard.is_overdue else "", hazard.rework_count, hazard.extension_count]
 
@@ -92,13 +102,14 @@ def _registered_between(queryset: QuerySet, field: str, *, code: str, start: dat
 
 def cases_for(*, user, code: str, start: date, end: date) -> QuerySet[Case]:
     return (_registered_between(cases_visible_to(user=user), "registered_at", code=code, start=start, end=end)
-            .select_related("category", "grid", "agreement", "registered_by").defer("grid__geom")
+            .select_related("category", "grid__parent", "agreement", "registered_by")
+            .defer("grid__geom", "grid__parent__geom")
             .prefetch_related("parties", "mediators", "follow_ups"))
 
 
 def hazards_for(*, user, code: str, start: date, end: date) -> QuerySet[Hazard]:
     return (_registered_between(hazards_visible_to(user=user), "reported_at", code=code, start=start, end=end)
-            .select_related("category", "grid").defer("grid__geom"))
+            .select_related("category", "grid__parent").defer("grid__geom", "grid__parent__geom"))
 
 
 @dataclass(frozen=True)
@@ -119,8 +130,9 @@ def write(*, kind: str, user, title: str, objects: Iterable, out, progress: Call
     layout = LAYOUTS[kind]
     book = Workbook(write_only=True)
     sheet = book.create_sheet(layout.name)
-    for i, (_, width) in enumerate(layout.columns):
-        sheet.column_dimensions[chr(ord("A") + i)].width = width
+    for i, (_, width) in enumerate(layout.columns, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    _print_setup(sheet)
     sheet.append([_cell(sheet, f"{title}{layout.name}", bold=True)])
     sheet.append([_cell(sheet, heading, bold=True) for heading, _ in layout.columns])
     n = 0
@@ -130,6 +142,18 @@ def write(*, kind: str, user, title: str, objects: Iterable, out, progress: Call
             progress(n)
     book.save(out)
     return n
+
+
+def _print_setup(sheet) -> None:
+    """A4 landscape, as wide as one page, the headings on every page, page numbers at the foot."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.print_title_rows = HEADER_ROWS
+    sheet.freeze_panes = FROZEN_AT
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def _cell(sheet, value, bold=False):

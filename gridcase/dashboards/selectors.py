@@ -4,8 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from geodata.models import Area, Level
 from gridcase.accounts.jurisdiction import CODE_COLUMNS, get_or_404, jurisdiction_codes
@@ -28,6 +30,8 @@ KPI_KEYS = ["success", "local", "village", "on_time", "satisfaction", "recurrenc
 SPARK_MONTHS = 12
 LIST_LIMIT = 20
 COUNT_CAP = 1000
+# Counts whose denominator is the count itself.
+PLAIN_COUNTS = {"volume", "criminal", "escalated"}
 
 
 def home_area(user) -> Area:
@@ -72,6 +76,16 @@ class Card:
     series: list[Figure]
 
     @property
+    def base(self) -> str:
+        """What a figure other than a rate is out of, in words; "" for a plain count (its
+        denominator is the count itself, so "10/10" or "共 10 件中" would say nothing)."""
+        if self.measure.unit == "%" or not self.figure.den or self.measure.key in PLAIN_COUNTS:
+            return ""
+        if self.measure.unit == registry.MINUTES:
+            return _("%(den)s 次签收") % {"den": self.figure.den}
+        return _("共 %(den)s 件中") % {"den": self.figure.den}
+
+    @property
     def change(self) -> float | None:
         now, before = self.figure.value, self.previous.value
         return None if now is None or before is None else round(now - before, 1)
@@ -103,9 +117,12 @@ def trend(*, area: Area, period: Period, filters: Filters, target, success: list
         success = registry.series(["success"], code=area.code, periods=months, filters=filters)["success"]
     settled = [f.num for f in success]
     not_settled = [f.den - f.num for f in success]
-    labels = [f"{m.start.month}月" for m in months]
-    return {"svg": charts.trend_chart(labels=labels, rates=[f.value for f in success], settled=settled,
-                                      not_settled=not_settled, target=float(target) if target is not None else None),
+    first, last = months[0].start, months[-1].start
+    return {"svg": charts.trend_chart(months=[m.start for m in months], rates=[f.value for f in success],
+                                      settled=settled, not_settled=not_settled,
+                                      target=float(target) if target is not None else None),
+            "empty": not any(f.den for f in success),
+            "span": f"{first.year}年{first.month}月—{last.year}年{last.month}月",
             "rows": list(zip(months, success, strict=True))}
 
 
@@ -191,16 +208,18 @@ def overdue(*, user, area: Area, filters: Filters) -> tuple[list[CaseLine], int]
 
 def escalated(*, user, area: Area, period: Period, filters: Filters,
               total: int | None = None) -> tuple[list[CaseLine], int]:
-    """Cases escalated in the period, most recent escalation first (whatever happened since), and
-    how many escalations there were (the `escalated` measure, from the rollup when it can; `total`:
-    that figure, if the caller already has it)."""
+    """Cases first escalated in the period, most recent first (whatever happened since), and how
+    many there were (the `escalated` measure, from the rollup when it can; `total`: that figure, if
+    the caller already has it)."""
     start, end = period.bounds()
+    earlier = CaseEvent.objects.filter(Q(at__lt=OuterRef("at")) | Q(at=OuterRef("at"), id__lt=OuterRef("id")),
+                                       case_id=OuterRef("case_id"), kind="case.escalated")
     # Walk the period's escalations newest first (the (kind, at) index) and keep those of the
     # territory: stops after LIST_LIMIT, never reads the territory's every case.
-    events = (CaseEvent.objects.filter(kind="case.escalated", at__gte=start, at__lt=end,
+    events = (CaseEvent.objects.filter(~Exists(earlier), kind="case.escalated", at__gte=start, at__lt=end,
                                        case__in=_territory_cases(user, area, filters))
               .order_by("-at").values_list("case_id", flat=True))
-    ids = list(dict.fromkeys(events[:LIST_LIMIT]))  # a case escalated twice in the period shows once
+    ids = list(events[:LIST_LIMIT])
     lines = {line.pk: line for line in _case_lines(Case.objects.filter(pk__in=ids))}
     if total is None:
         total = registry.figures(["escalated"], code=area.code, period=period, filters=filters)["escalated"].num

@@ -218,11 +218,19 @@ def registered(code: str, period: Period, filters: Filters = NO_FILTERS) -> Figu
     return _one("volume", code, period, filters)
 
 
+# A case counts once, at its first escalation: so the figure is the number of cases its list shows,
+# and a year is the sum of its months.
+FIRST_ESCALATION = """e.kind = 'case.escalated' AND NOT EXISTS (
+    SELECT 1 FROM cases_caseevent p WHERE p.case_id = e.case_id AND p.kind = 'case.escalated'
+    AND (p.at, p.id) < (e.at, e.id))"""
+
+
 @case_measure(
-    key="escalated", label=_("上报件数"), unit="件", direction=NEUTRAL, where="e.kind = 'case.escalated'", num="1",
-    definition=_("期内上报到上一级（村→乡镇、乡镇→县）的次数，含规则自动上报；同一案件两次上报计两次。"))
+    key="escalated", label=_("上报件数"), unit="件", direction=NEUTRAL, where=FIRST_ESCALATION, num="1",
+    definition=_("期内首次上报上一级（村→乡镇、乡镇→县）的案件件数，含规则自动上报；每件按首次上报计一次，"
+                 "此后再上报（如乡镇→县）不重复计数。"))
 def escalations(code: str, period: Period, filters: Filters = NO_FILTERS) -> Figure:
-    """Escalations to the next level in the period."""
+    """Cases escalated to the next level for the first time in the period."""
     return _one("escalated", code, period, filters)
 
 
