@@ -18,6 +18,15 @@ HELP = {"username": _("建议用手机号；只能包含字母、数字和 @ . +
 class JurisdictionChecks:
     """Role, area and grids checked together, with the phone; errors on the field they concern."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._relabel()
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_jurisdiction(cleaned)
+        return cleaned
+
     def _relabel(self):
         for name, label in LABELS.items():
             if name in self.fields:
@@ -48,29 +57,11 @@ class UserAddForm(JurisdictionChecks, AdminUserCreationForm):
         model = User
         fields = ("username", "first_name", "phone", "role", "area", "grids")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._relabel()
-
-    def clean(self):
-        cleaned = super().clean()
-        self._check_jurisdiction(cleaned)
-        return cleaned
-
 
 class UserEditForm(JurisdictionChecks, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         fields = "__all__"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._relabel()
-
-    def clean(self):
-        cleaned = super().clean()
-        self._check_jurisdiction(cleaned)
-        return cleaned
 
 
 class WorkerImportForm(forms.Form):
