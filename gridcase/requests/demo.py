@@ -116,7 +116,17 @@ def _tell(rng, story, cadre, village, grids, category, code, offices, neighbours
         else:
             handling = Handling.DELIBERATION if story == "deliberating" else Handling.ONE_BY_ONE
             request = services.request_triage(request=request, actor=cadre, kind=kind, handling=handling)
-    if story in ("overdue", "deliberating"):
+    if story == "deliberating":
+        # The cadre registers the 援法议事 topic the triage led to; the request then waits on it (议事中).
+        from gridcase.deliberation import services as deliberation
+        from gridcase.deliberation.models import ListItem, Source
+
+        with clock.travel(later):
+            deliberation.topic_propose(actor=cadre, village=village, title=request.matter[:30], description=request.matter,
+                                       list_item=ListItem.objects.order_by("code").first(), source=Source.REQUEST,
+                                       request=request)
+        return request
+    if story == "overdue":
         return request
     if story == "handling":
         return request

@@ -90,10 +90,13 @@ def journey_stack(django_db_setup, outside):
         conn.execute(f'CREATE DATABASE "{name}"')
     with psycopg.connect(_admin_dsn(name), autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    # settings_test gives a process Redis database base + 1 + its worker number: "gw7" keeps the
-    # journeys' broker apart from the test processes' (gw0, gw1).
+    # settings_test gives a process Redis database base + 1 + its worker number: "gw7" (gw8 for the
+    # stack of the suite's gw1) keeps the journeys' broker apart from the test processes' (gw0, gw1)
+    # and from another stack's — two stacks on one broker took each other's tasks, and a delivery
+    # stayed pending with no attempt.
     port = _free_port()
-    env = {"DATABASE_URL": _database_url(name), "PYTEST_XDIST_WORKER": "gw7", "DEMO_NOTICE": "1",
+    suite_worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    env = {"DATABASE_URL": _database_url(name), "PYTEST_XDIST_WORKER": f"gw{7 + suite_worker}", "DEMO_NOTICE": "1",
            "SITE_URL": f"http://127.0.0.1:{port}", **outside.env}
     full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gridcase.settings_test", **env}
     for command in (["migrate", "--noinput", "-v0"], ["load_demo", "--cases", "none"]):
@@ -101,8 +104,9 @@ def journey_stack(django_db_setup, outside):
                        stdout=subprocess.DEVNULL)
     artifacts = ROOT / "tests" / "artifacts"
     celery = [
-        spawn_celery(*WORKER_ARGS, "-Q", "celery,bulk", env=env, log="journeys-worker.log"),
-        spawn_celery("beat", "-s", str(artifacts / "journeys-beat-schedule"), env=env, log="journeys-beat.log"),
+        spawn_celery(*WORKER_ARGS, "-Q", "celery,bulk", env=env, log=f"journeys-worker-{suite_worker}.log"),
+        spawn_celery("beat", "-s", str(artifacts / f"journeys-beat-schedule-{suite_worker}"), env=env,
+                     log=f"journeys-beat-{suite_worker}.log"),
     ]
     try:
         from celery import Celery
