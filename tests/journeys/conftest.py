@@ -214,6 +214,17 @@ class Journey:
             page.screenshot(path=str(path), full_page=full_page, timeout=60_000)
         return path
 
+    def fill_dispute(self, page, title: str, people: int | None = None) -> None:
+        """On the case form, as a worker would: tap the middle of their grid on the map, a title,
+        邻里纠纷 and how many people; the caller sends it."""
+        page.goto(f"{self.url}/cases/new/")
+        box = page.wait_for_selector("#picker path.leaflet-interactive").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.fill("#id_title", title)
+        page.select_option("#id_category", label="邻里纠纷")
+        if people is not None:
+            page.fill("#id_people_involved", str(people))
+
     def sql(self, query: str, *params) -> list[tuple]:
         """Read the journey database directly: for checking what the UI did, never for doing it."""
         with psycopg.connect(self.env["DATABASE_URL"].replace("postgis://", "postgresql://", 1)) as conn:

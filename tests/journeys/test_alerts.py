@@ -58,13 +58,7 @@ def test_a_crowd_dispute_alerts_the_town_leader_escalates_on_silence_and_stops_a
 
     # A grid worker logs a dispute of twelve people on the phone.
     worker = journey.open("worker")
-    worker.goto(f"{journey.url}/cases/new/")
-    grid = worker.wait_for_selector("#picker path.leaflet-interactive")
-    box = grid.bounding_box()
-    worker.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    worker.fill("#id_title", CROWD)
-    worker.select_option("#id_category", label="邻里纠纷")
-    worker.fill("#id_people_involved", "12")
+    journey.fill_dispute(worker, CROWD, people=12)
     worker.click("main button[type=submit]")
     worker.wait_for_selector("text=已上报")
     logged = time.monotonic()

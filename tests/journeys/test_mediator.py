@@ -13,12 +13,7 @@ TERMS = "一、李四于十日内自行疏通两家之间的排水沟。二、�
 def log_case(journey, title: str, step: str) -> None:
     """The grid worker logs a two-party dispute on the phone, tapping the place on the map."""
     worker = journey.open("worker")
-    worker.goto(f"{journey.url}/cases/new/")
-    grid = worker.wait_for_selector("#picker path.leaflet-interactive")
-    box = grid.bounding_box()
-    worker.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    worker.fill("#id_title", title)
-    worker.select_option("#id_category", label="邻里纠纷")
+    journey.fill_dispute(worker, title)
     worker.click("main button[type=submit]")
     worker.wait_for_selector("text=已登记")
     journey.shot(worker, step)
